@@ -33,7 +33,9 @@ class ColourMode:
         return "--color truecolor if your terminal can show it"
 
 
-def resolve_colour_mode(requested: str | None, environ: Mapping[str, str]) -> ColourMode:
+def resolve_colour_mode(
+    requested: str | None, environ: Mapping[str, str]
+) -> ColourMode:
     """Decide the colour mode from `--color`, the environment and the terminal.
 
     An explicit choice wins, then `HEATLENS_COLOR`, then `NO_COLOR`; otherwise
