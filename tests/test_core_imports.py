@@ -1,0 +1,50 @@
+"""The core knows no terminal: importing it loads neither Textual nor Rich."""
+
+import subprocess
+import sys
+
+CORE = [
+    "tui.matrix",
+    "tui.loaders",
+    "tui.writers",
+    "tui.scale",
+    "tui.anomalies",
+    "tui.report",
+    "tui.svg",
+    "tui.text",
+    "tui.numbers",
+    "tui.atomic",
+    "tui.errors",
+    "tui.colour_mode",
+]
+
+
+def test_core_modules_import_no_textual_or_rich():
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {CORE!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad))\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert result.stdout.strip() == ""
+
+
+def test_headless_commands_do_not_import_textual():
+    probe = (
+        "import sys\n"
+        "from tui import cli\n"
+        "cli.main(['anomalies', 'sample_data/digits_accuracy.csv', '--json'])\n"
+        "print('textual' in sys.modules, file=sys.stderr)\n"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert result.stderr.strip().endswith("False")
