@@ -16,6 +16,9 @@ CORE = [
     "tui.atomic",
     "tui.errors",
     "tui.colour_mode",
+    "tui.transforms",
+    "tui.compare",
+    "tui.watch",
 ]
 
 
