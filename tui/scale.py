@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -293,27 +294,70 @@ class ReducedPalette:
         return index
 
 
+def _scale_position(lab: np.ndarray) -> np.ndarray:
+    """Where colours (..., 3 OKLab) sit on the scale, judged by hue and chroma.
+
+    A colour's chroma towards the red end counts down from the gray middle
+    (0.5) to 0, its chroma towards the blue end up to 1; lightness is ignored,
+    because the xterm palette offers too few lightnesses to follow the scale's.
+    """
+    red, blue = _lch_to_lab(*_RED_LCH)[1:], _lch_to_lab(*_BLUE_LCH)[1:]
+    redness = lab[..., 1:] @ red / (red @ red)
+    blueness = lab[..., 1:] @ blue / (blue @ blue)
+    towards_red = 0.5 - 0.5 * np.clip(redness, 0.0, 1.0)
+    towards_blue = 0.5 + 0.5 * np.clip(blueness, 0.0, 1.0)
+    return np.round(np.where(redness >= blueness, towards_red, towards_blue), 4)
+
+
+def _on_the_scale(lab: np.ndarray, tolerance: float = 40.0) -> np.ndarray:
+    """Which colours are near-grays or have a hue close to red's or blue's."""
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1])) % 360
+    near = np.zeros(len(lab), dtype=bool)
+    for end in (_RED_LCH[2], _BLUE_LCH[2]):
+        near |= np.abs((hue - end + 180) % 360 - 180) <= tolerance
+    return near | (chroma < 0.02)
+
+
+@cache
 def palette_256(bands: int = 21) -> ReducedPalette:
     """The scale in xterm's 256 colours, as `bands` distinct steps.
 
-    Textual's own downsampling collapses the scale to about a dozen colours;
-    here each band's centre on the scale is matched, in OKLab, to the nearest
-    xterm colour that no other band uses yet, so every band stays distinct.
+    Textual's own downsampling collapses the scale to about a dozen colours.
+    Here the bands are chosen together, by dynamic programming over the xterm
+    colours whose hue belongs to the scale: each band is matched in OKLab to
+    the scale's colour at its place, every band sits strictly further along
+    the scale (by hue and chroma) than the one before, so the steps never
+    turn back, and a lightness that turns against the scale's is penalised.
     """
     fixed = xterm_256_rgb()
-    fixed_lab = oklab(fixed)
-    wanted = oklab(colours_at(np.linspace(0.0, 1.0, bands)))
-    used = np.zeros(len(fixed), dtype=bool)
+    allowed = np.flatnonzero(_on_the_scale(oklab(fixed)))
+    lab = oklab(fixed[allowed])
+    position, lightness = _scale_position(lab), lab[:, 0]
+    if not 1 <= bands <= len(np.unique(position)):
+        raise ValueError(f"the 256 colours hold 1 to {len(np.unique(position))} bands")
+    places = np.linspace(0.0, 1.0, bands)
+    wanted = oklab(colours_at(places))
+    cost = ((lab[:, None, :] - wanted[None, :, :]) ** 2).sum(axis=-1)
 
-    codes: list[int] = []
-    for target in wanted:
-        distance = np.linalg.norm(fixed_lab - target, axis=-1)
-        distance[used] = np.inf
-        index = int(distance.argmin())
-        used[index] = True
-        codes.append(16 + index)
-    rgb = tuple(tuple(int(c) for c in fixed[code - 16]) for code in codes)
-    return ReducedPalette(tuple(codes), rgb)  # type: ignore[arg-type]
+    total = cost[:, 0].copy()
+    came_from: list[np.ndarray] = []
+    onward = position[None, :] > position[:, None]
+    for band in range(1, bands):
+        rise = lightness[None, :] - lightness[:, None]
+        against = np.maximum(-rise if places[band] <= 0.5 else rise, 0.0)
+        step = np.where(onward, total[:, None] + 3.0 * against**2, np.inf)
+        best = step.argmin(axis=0)
+        came_from.append(best)
+        total = step[best, np.arange(len(lab))] + cost[:, band]
+
+    chosen = [int(total.argmin())]
+    for best in reversed(came_from):
+        chosen.append(int(best[chosen[-1]]))
+    picks = [int(allowed[index]) for index in reversed(chosen)]
+    codes = tuple(16 + pick for pick in picks)
+    rgb = tuple(tuple(int(c) for c in fixed[pick]) for pick in picks)
+    return ReducedPalette(codes, rgb)  # type: ignore[arg-type]
 
 
 PALETTE_16 = ReducedPalette(

@@ -1,0 +1,1 @@
+"""The explorer's widgets, one module each; they read a `Matrix`, never files."""

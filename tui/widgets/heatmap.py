@@ -1,0 +1,527 @@
+"""The heatmap grid: a scrolling Line API widget with a cell cursor.
+
+Each screen line is built from the visible columns only, reading the matrix
+by index, so the cost of drawing follows the screen and not the matrix. Row
+tick labels stay pinned at the left and column tick labels at the top while
+the cells scroll. A cursor move repaints only the two cells and the labels it
+changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size, Spacing
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.matrix import Matrix
+from tui.numbers import format_value
+from tui.scale import ColourScale
+from tui.text import shorten
+from tui.widgets.cell_styles import CellStyles
+
+MIN_CELL_WIDTH = 1
+MAX_CELL_WIDTH = 12
+LABEL_CAP = 16
+"""The widest the row label column grows, in cells."""
+NUMBERS_FROM = 4
+"""The narrowest cell that prints its value; narrower cells are colour only."""
+
+GLYPHS = {"collapse": "▼", "spike": "▲", "impossible": "!"}
+"""The mark drawn in an anomalous cell, by anomaly kind."""
+OTHER_GLYPH = "◆"
+MISSING_MARK = "·"
+
+
+def default_cell_width(matrix: Matrix) -> int:
+    """The cell width that fits the matrix's values with a space either side."""
+    finite = matrix.finite_values
+    if finite.size == 0:
+        return 6
+    if matrix.is_counts:
+        widest = len(f"{int(finite.max())}")
+    else:
+        extremes = (float(finite.min()), float(finite.max()))
+        widest = max(len(format_value(value, 4)) for value in extremes)
+    return min(max(widest + 2, 6), MAX_CELL_WIDTH)
+
+
+def _fit(text: str, width: int, align: str = "left") -> str:
+    """Safe text shortened and padded to exactly `width` terminal cells."""
+    if width <= 0:
+        return ""
+    text = shorten(text, width)
+    while cell_len(text) > width:
+        text = text[:-1]
+    gap = width - cell_len(text)
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap
+
+
+class Heatmap(ScrollView, can_focus=True):
+    """The matrix as a grid of coloured cells, walked with a cursor."""
+
+    DEFAULT_CSS = """
+    Heatmap {
+        background: $surface;
+        scrollbar-size: 1 1;
+    }
+    Heatmap > .heatmap--label {
+        color: $text-muted;
+    }
+    Heatmap > .heatmap--label-cursor {
+        color: $text;
+        background: $accent 40%;
+        text-style: bold underline;
+    }
+    Heatmap > .heatmap--axis-name {
+        color: $text;
+        text-style: italic;
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "heatmap--label",
+        "heatmap--label-cursor",
+        "heatmap--axis-name",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Cell up", show=False),
+        Binding("down,j", "cursor_down", "Cell down", show=False),
+        Binding("left,h", "cursor_left", "Cell left", show=False),
+        Binding("right,l", "cursor_right", "Cell right", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("ctrl+u", "half_page_up", "Half page up", show=False),
+        Binding("ctrl+d", "half_page_down", "Half page down", show=False),
+        Binding("home", "row_start", "Row start", show=False),
+        Binding("end", "row_end", "Row end", show=False),
+        Binding("g,ctrl+home", "first_cell", "First cell", show=False),
+        Binding("G,ctrl+end", "last_cell", "Last cell", show=False),
+        Binding("plus,equals_sign", "widen_cells", "Wider cells"),
+        Binding("minus", "narrow_cells", "Narrower cells"),
+        Binding("enter", "select_cell", "Select cell", show=False),
+    ]
+
+    cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False)
+    """The cell under the cursor as (row, col); always inside the matrix."""
+
+    cell_width: reactive[int] = reactive(6, repaint=False, init=False)
+    """Characters per cell; below `NUMBERS_FROM` cells show colour only."""
+
+    class CellHighlighted(Message):
+        """Posted whenever the cursor lands on a cell."""
+
+        def __init__(self, heatmap: Heatmap, row: int, col: int) -> None:
+            super().__init__()
+            self.heatmap = heatmap
+            """The heatmap whose cursor moved."""
+            self.row = row
+            """The cell's row."""
+            self.col = col
+            """The cell's column."""
+
+        @property
+        def control(self) -> Heatmap:
+            return self.heatmap
+
+    class CellSelected(Message):
+        """Posted when Enter is pressed on a cell."""
+
+        def __init__(self, heatmap: Heatmap, row: int, col: int) -> None:
+            super().__init__()
+            self.heatmap = heatmap
+            """The heatmap the cell belongs to."""
+            self.row = row
+            """The cell's row."""
+            self.col = col
+            """The cell's column."""
+
+        @property
+        def control(self) -> Heatmap:
+            return self.heatmap
+
+    def __init__(
+        self,
+        matrix: Matrix,
+        scale: ColourScale,
+        *,
+        colour_mode: str = "truecolor",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._matrix = matrix
+        self._styles = CellStyles(scale, colour_mode)
+        self._marks: dict[int, dict[int, str]] = {}
+        self._generation = 0
+        self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._measure_labels()
+        self.set_reactive(Heatmap.cell_width, default_cell_width(matrix))
+        self._update_virtual_size()
+
+    @property
+    def matrix(self) -> Matrix:
+        """The matrix on show."""
+        return self._matrix
+
+    @property
+    def colour_mode(self) -> str:
+        return self._styles.colour_mode
+
+    @property
+    def header_height(self) -> int:
+        """Lines above the cells: the x-axis name (if any) and the column ticks."""
+        return 2 if self._matrix.x_label else 1
+
+    @property
+    def label_width(self) -> int:
+        """Cells left of the grid: the row tick labels and a one-cell gap."""
+        return self._row_label_width + 1
+
+    def move_cursor(self, row: int, col: int) -> None:
+        """Put the cursor on a cell; out-of-range positions are clamped."""
+        self.cursor = (row, col)
+
+    def set_matrix(self, matrix: Matrix, scale: ColourScale) -> None:
+        """Show another matrix, keeping the cursor inside it."""
+        old_default = default_cell_width(self._matrix)
+        self._matrix = matrix
+        self._styles = CellStyles(scale, self._styles.colour_mode)
+        self._marks = {}
+        self._measure_labels()
+        if self.cell_width == old_default:
+            self.set_reactive(Heatmap.cell_width, default_cell_width(matrix))
+        self._invalidate()
+
+        before = self.cursor
+        self.cursor = self.validate_cursor(before)
+        if self.cursor == before:
+            self.post_message(self.CellHighlighted(self, *self.cursor))
+
+    def set_anomalies(self, marks: Mapping[tuple[int, int], str]) -> None:
+        """Mark anomalous cells with a glyph for their kind (row, col) -> kind."""
+        by_row: dict[int, dict[int, str]] = {}
+        rows, cols = self._matrix.shape
+        for (row, col), kind in marks.items():
+            if 0 <= row < rows and 0 <= col < cols:
+                by_row.setdefault(row, {})[col] = GLYPHS.get(kind, OTHER_GLYPH)
+        self._marks = by_row
+        self._invalidate()
+
+    def set_colour_mode(self, colour_mode: str) -> None:
+        """Redraw in another colour mode: truecolor, 256, 16 or none."""
+        self._styles = CellStyles(self._styles.scale, colour_mode)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Forget every rendered line and repaint the whole widget."""
+        self._generation += 1
+        self._lines.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._generation += 1
+        self._lines.clear()
+
+    def _measure_labels(self) -> None:
+        widest = max(
+            (cell_len(shorten(label, LABEL_CAP)) for label in self._matrix.row_labels),
+            default=1,
+        )
+        name = cell_len(shorten(self._matrix.y_label, LABEL_CAP))
+        self._row_label_width = max(1, min(max(widest, name), LABEL_CAP))
+
+    def _update_virtual_size(self) -> None:
+        rows, cols = self._matrix.shape
+        self.virtual_size = Size(
+            self.label_width + cols * self.cell_width, self.header_height + rows
+        )
+
+    def validate_cursor(self, cursor: tuple[int, int]) -> tuple[int, int]:
+        rows, cols = self._matrix.shape
+        row, col = cursor
+        return (min(max(row, 0), rows - 1), min(max(col, 0), cols - 1))
+
+    def validate_cell_width(self, width: int) -> int:
+        return min(max(width, MIN_CELL_WIDTH), MAX_CELL_WIDTH)
+
+    def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
+        for row, col in {old, new}:
+            for region in self._cursor_regions(row, col):
+                self.refresh(region)
+        self._scroll_cursor_into_view()
+        self.post_message(self.CellHighlighted(self, *new))
+
+    def watch_cell_width(self) -> None:
+        self._invalidate()
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def _cursor_regions(self, row: int, col: int) -> list[Region]:
+        """Widget regions showing a cell, its row label and its column label."""
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.cell_width
+        x = self.label_width + col * width - scroll_x
+        y = self.header_height + row - scroll_y
+        visible = self.size.region
+        regions = (
+            Region(x, y, width, 1),
+            Region(0, y, self._row_label_width, 1),
+            Region(x, self.header_height - 1, width, 1),
+        )
+        return [region.intersection(visible) for region in regions]
+
+    def _scroll_cursor_into_view(self) -> None:
+        """Scroll when the cursor cell is out of view, centring it.
+
+        Centring rather than scrolling a line at a time means a run of arrow
+        keys redraws the whole grid at most once every half page of moves.
+        """
+        row, col = self.cursor
+        width = self.cell_width
+        region = Region(
+            self.label_width + col * width, self.header_height + row, width, 1
+        )
+        scroll_x, scroll_y = self.scroll_offset
+        view_width, view_height = self.scrollable_content_region.size
+        window = Region(
+            scroll_x + self.label_width,
+            scroll_y + self.header_height,
+            view_width - self.label_width,
+            view_height - self.header_height,
+        )
+        if window.contains_region(region):
+            return
+        spacing = Spacing(self.header_height, 0, 0, self.label_width)
+        self.scroll_to_region(
+            region, spacing=spacing, animate=False, force=True, center=True
+        )
+
+    def _grid_size(self) -> tuple[int, int]:
+        """How many whole rows and columns of cells the view shows."""
+        width, height = self.size
+        rows = max(1, height - self.header_height)
+        cols = max(1, (width - self.label_width) // self.cell_width)
+        return rows, cols
+
+    def _move_by(self, rows: int, cols: int) -> None:
+        row, col = self.cursor
+        self.cursor = (row + rows, col + cols)
+
+    def action_cursor_up(self) -> None:
+        self._move_by(-1, 0)
+
+    def action_cursor_down(self) -> None:
+        self._move_by(1, 0)
+
+    def action_cursor_left(self) -> None:
+        self._move_by(0, -1)
+
+    def action_cursor_right(self) -> None:
+        self._move_by(0, 1)
+
+    def action_page_up(self) -> None:
+        """Move a full page of rows up."""
+        self._move_by(-self._grid_size()[0], 0)
+
+    def action_page_down(self) -> None:
+        """Move a full page of rows down."""
+        self._move_by(self._grid_size()[0], 0)
+
+    def action_half_page_up(self) -> None:
+        """Move half a page of rows up, as ctrl+u does in vim."""
+        self._move_by(-max(1, self._grid_size()[0] // 2), 0)
+
+    def action_half_page_down(self) -> None:
+        """Move half a page of rows down, as ctrl+d does in vim."""
+        self._move_by(max(1, self._grid_size()[0] // 2), 0)
+
+    def action_row_start(self) -> None:
+        self.cursor = (self.cursor[0], 0)
+
+    def action_row_end(self) -> None:
+        self.cursor = (self.cursor[0], self._matrix.n_cols - 1)
+
+    def action_first_cell(self) -> None:
+        self.cursor = (0, 0)
+
+    def action_last_cell(self) -> None:
+        self.cursor = (self._matrix.n_rows - 1, self._matrix.n_cols - 1)
+
+    def action_widen_cells(self) -> None:
+        self.cell_width += 1
+
+    def action_narrow_cells(self) -> None:
+        self.cell_width -= 1
+
+    def action_select_cell(self) -> None:
+        self.post_message(self.CellSelected(self, *self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        """Move the cursor to the clicked cell, or along a clicked label."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        x, y = offset
+        row, col = self.cursor
+        scroll_x, scroll_y = self.scroll_offset
+        on_cells = x >= self.label_width
+        on_rows = y >= self.header_height
+        if not (on_cells or on_rows):
+            return
+
+        if on_cells:
+            col = (x - self.label_width + scroll_x) // self.cell_width
+        if on_rows:
+            row = y - self.header_height + scroll_y
+        if row < self._matrix.n_rows and col < self._matrix.n_cols:
+            self.cursor = (row, col)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        cursor_row, cursor_col = self.cursor
+        if y < self.header_height:
+            key: tuple = ("header", y, scroll_x, width, cursor_col)
+        else:
+            row = y - self.header_height + scroll_y
+            on_row = cursor_col if row == cursor_row else -1
+            key = ("row", row, scroll_x, width, on_row)
+        key += (self._generation, self.cell_width)
+
+        strip = self._lines.get(key)
+        if strip is None:
+            if y < self.header_height:
+                strip = self._render_header(y, scroll_x, width)
+            else:
+                strip = self._render_row(row, scroll_x, width)
+            self._lines[key] = strip
+        return strip
+
+    def _visible_columns(self, scroll_x: int, width: int) -> tuple[int, int, int]:
+        """The first and last column in view and the cells-area width."""
+        room = max(0, width - self.label_width)
+        first = scroll_x // self.cell_width
+        last = min(self._matrix.n_cols, (scroll_x + room - 1) // self.cell_width + 1)
+        return first, last, room
+
+    def _finish(self, segments: list[Segment], width: int) -> Strip:
+        base = self.rich_style
+        return Strip(segments).crop_extend(0, width, base).simplify()
+
+    def _crop_cells(
+        self, segments: list[Segment], first: int, scroll_x: int, room: int
+    ) -> list[Segment]:
+        """Cut the cells' segments to the part in view, padded to `room`."""
+        start = scroll_x - first * self.cell_width
+        strip = Strip(segments).crop_extend(start, start + room, self.rich_style)
+        return list(strip)
+
+    def _render_header(self, y: int, scroll_x: int, width: int) -> Strip:
+        label = self.get_component_rich_style("heatmap--label")
+        axis = self.get_component_rich_style("heatmap--axis-name")
+        first, last, room = self._visible_columns(scroll_x, width)
+        corner_width = self._row_label_width
+        if y < self.header_height - 1:
+            shown = min(room, (self._matrix.n_cols * self.cell_width) - scroll_x)
+            name = _fit(self._matrix.x_label, max(shown, 0), "center")
+            segments = [
+                Segment(" " * self.label_width, self.rich_style),
+                Segment(name, axis),
+            ]
+            return self._finish(segments, width)
+
+        corner = _fit(self._matrix.y_label, corner_width, "right")
+        segments = [Segment(corner, axis), Segment(" ", self.rich_style)]
+        cursor_style = self.get_component_rich_style("heatmap--label-cursor")
+        cells: list[Segment] = []
+        labels = self._matrix.col_labels
+        tick_room = self.cell_width - 1 if self.cell_width >= 3 else self.cell_width
+        gap = " " * (self.cell_width - tick_room)
+        for col in range(first, last):
+            text = _fit(labels[col], tick_room, "center") + gap
+            style = cursor_style if col == self.cursor[1] else label
+            cells.append(Segment(text, style))
+        segments += self._crop_cells(cells, first, scroll_x, room)
+        return self._finish(segments, width)
+
+    def _render_row(self, row: int, scroll_x: int, width: int) -> Strip:
+        if row >= self._matrix.n_rows:
+            return Strip.blank(width, self.rich_style)
+        is_cursor_row = row == self.cursor[0]
+        label_style = self.get_component_rich_style(
+            "heatmap--label-cursor" if is_cursor_row else "heatmap--label"
+        )
+        text = _fit(self._matrix.row_labels[row], self._row_label_width, "right")
+        segments = [Segment(text, label_style), Segment(" ", self.rich_style)]
+
+        first, last, room = self._visible_columns(scroll_x, width)
+        if last > first:
+            cells = self._cell_segments(row, first, last)
+            segments += self._crop_cells(cells, first, scroll_x, room)
+        return self._finish(segments, width)
+
+    def _cell_segments(self, row: int, first: int, last: int) -> list[Segment]:
+        """One segment per cell of `row` from column `first` up to `last`."""
+        values = self._matrix.values[row, first:last]
+        levels = self._styles.levels(values)
+        marks = self._marks.get(row, {})
+        cursor_col = self.cursor[1] if row == self.cursor[0] else -1
+        styles = self._styles
+        counts = self._matrix.is_counts
+        segments = []
+        for offset, level in enumerate(levels.tolist()):
+            col = first + offset
+            glyph = marks.get(col, "")
+            on_cursor = col == cursor_col
+            if level < 0:
+                style = styles.missing_cursor if on_cursor else styles.missing
+                text = self._missing_text(glyph)
+            else:
+                if on_cursor:
+                    style = styles.cursor[level]
+                else:
+                    style = styles.marked[level] if glyph else styles.normal[level]
+                value = float(values[offset])
+                text = self._cell_text(value, styles.shades[level], glyph, counts)
+            segments.append(Segment(text, style))
+        return segments
+
+    def _missing_text(self, glyph: str) -> str:
+        width = self.cell_width
+        if glyph:
+            return _fit(MISSING_MARK, width - 1, "center") + glyph
+        return _fit(MISSING_MARK, width, "center")
+
+    def _cell_text(self, value: float, shade: str, glyph: str, counts: bool) -> str:
+        """A cell's characters: lead (shade or space), value, then the mark."""
+        width = self.cell_width
+        tail = glyph or " "
+        if width < NUMBERS_FROM:
+            return shade * (width - 1) + (glyph or shade)
+        room = width - 2
+        text = format_value(value, room, counts=counts)
+        if len(text) <= room:
+            return shade + text.rjust(room) + tail
+        if len(text) == room + 1:
+            return text + tail
+        return shade + "…".rjust(room) + tail
