@@ -11,6 +11,8 @@ CORE = [
     "tui.anomalies",
     "tui.report",
     "tui.svg",
+    "tui.svg_cells",
+    "tui.svg_layout",
     "tui.text",
     "tui.numbers",
     "tui.atomic",

@@ -18,6 +18,10 @@ def test_c1_controls_and_bidi_overrides_are_named():
     assert safe_text("\u202eabc") == "<U+202E>abc"
 
 
+def test_xml_forbidden_noncharacters_are_named():
+    assert safe_text("a\ufffeb\uffff") == "a<U+FFFE>b<U+FFFF>"
+
+
 def test_lone_surrogates_become_replacement_characters():
     assert safe_text("a\ud800b") == "a\ufffdb"
 

@@ -33,6 +33,7 @@ def _needs_escape(char: str) -> bool:
         code < 0x20
         or 0x7F <= code <= 0x9F
         or 0xD800 <= code <= 0xDFFF
+        or code in (0xFFFE, 0xFFFF)
         or char in _BIDI_CONTROLS
     )
 
