@@ -121,17 +121,15 @@ def test_ticks_are_the_ends_and_the_middle():
 
 
 @given(
-    st.lists(
-        st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20
-    ),
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=20),
     st.floats(allow_nan=False, allow_infinity=False),
 )
 def test_any_finite_value_gets_a_colour_inside_the_scale(values, probe):
     data = np.array(values)
     scale = ColourScale.for_values(data)
 
-    t = scale.positions(np.array(values + [probe]))
-    colours = scale.rgb(np.array(values + [probe]))
+    t = scale.positions(np.array([*values, probe]))
+    colours = scale.rgb(np.array([*values, probe]))
 
     assert np.all((t >= 0) & (t <= 1))
     palette = {tuple(c) for c in PALETTE}
