@@ -44,7 +44,7 @@ def _format_count(value: float, width: int) -> str:
 
 def _format_score(value: float, width: int) -> str:
     if value == 0:
-        return f"{0:.{max(min(width - 2, 2), 0)}f}"
+        return f"{0:.{max(width - 2, 0)}f}"
 
     magnitude = abs(value)
     if 1e-3 <= magnitude < 1e6:
