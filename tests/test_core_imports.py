@@ -21,6 +21,7 @@ CORE = [
     "tui.transforms",
     "tui.compare",
     "tui.watch",
+    "tui.view",
 ]
 
 

@@ -7,9 +7,13 @@ anomaly detection and figure export in worker threads, and writes files.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
+import numpy as np
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,22 +22,34 @@ from textual.content import Content
 from textual.events import Resize
 from textual.filter import Monochrome
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.anomalies import Anomaly, detect
+from tui.anomalies import Anomaly
 from tui.atomic import write_atomic
 from tui.colour_mode import ColourMode
-from tui.errors import OutputError
+from tui.errors import HeatlensError, OutputError
 from tui.matrix import Matrix
 from tui.scale import ColourScale
 from tui.svg import render_svg
 from tui.text import safe_text
+from tui.transforms import NORMALISATIONS, ORDERS, find_label
+from tui.view import (
+    SOURCES,
+    Inputs,
+    View,
+    ViewSettings,
+    build_view,
+    find_anomalies,
+)
+from tui.watch import FileWatcher, WatchResult, changed_cells, map_cursor
 from tui.widgets.anomaly_list import AnomalyList
 from tui.widgets.colour_bar import ColourBar
 from tui.widgets.heatmap import Heatmap
 from tui.widgets.help_screen import HelpScreen
 from tui.widgets.inspector import Inspector
+from tui.widgets.margins import MarginsPanel
 from tui.widgets.prompt import Prompt, parse_cell
 
 MIN_SIZE = (40, 10)
@@ -45,6 +61,27 @@ WIDE_ENOUGH_FOR_BOTH = 100
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
 
+WATCH_INTERVAL = 0.5
+"""Seconds between two looks at a watched file."""
+
+FLASH_SECONDS = 2.0
+"""How long the cells that changed on a reload stay marked."""
+
+MAX_FLASHED = 20_000
+"""A reload that changes more cells than this marks none; the title says so."""
+
+CHANGED_MARK = "changed"
+"""The mark kind the grid draws on a cell that changed on reload."""
+
+VIEW_BINDINGS: list[BindingType] = [
+    Binding("percent_sign", "cycle_normalisation", "Counts / shares", show=False),
+    Binding("d", "cycle_source", "Show A / B / B − A", show=False),
+    Binding("t", "transpose", "Transpose", show=False),
+    Binding("o", "cycle_order", "Order of rows and columns", show=False),
+    Binding("slash", "find_label", "Find a label", show=False),
+]
+"""The keys that change what the grid shows; listed together in the help."""
+
 _MODE_NAMES = {"truecolor": "truecolor", "256": "256 colours", "16": "16 colours"}
 
 
@@ -52,6 +89,18 @@ def mode_text(mode: ColourMode) -> str:
     """The colour mode as the title bar shows it, with a hint when reduced."""
     name = _MODE_NAMES.get(mode.name, "no colour")
     return f"{name} · {mode.hint}" if mode.hint else name
+
+
+def _after(choices: tuple[str, ...], current: str) -> str:
+    """The choice after `current`, wrapping round."""
+    return choices[(choices.index(current) + 1) % len(choices)]
+
+
+def _changes(old: Matrix, new: Matrix) -> np.ndarray:
+    """Which content cells a reload changed; all of them when the shape did."""
+    if old.shape != new.shape:
+        return np.ones(new.shape, dtype=bool)
+    return changed_cells(old, new)
 
 
 def file_stem(matrix: Matrix) -> str:
@@ -62,7 +111,7 @@ def file_stem(matrix: Matrix) -> str:
 
 
 class HeatlensApp(App[int]):
-    """The heatlens explorer for one matrix."""
+    """The heatlens explorer for one matrix, or two compared."""
 
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = False
@@ -90,38 +139,83 @@ class HeatlensApp(App[int]):
         Binding("s", "save_screenshot", "Save screenshot"),
         Binding("E", "export_figure_as", "Export figure as…", show=False),
         Binding("S", "save_screenshot_as", "Save screenshot as…", show=False),
+        *VIEW_BINDINGS,
     ]
 
     def __init__(
         self,
         matrix: Matrix,
         *,
-        scale: ColourScale,
+        scale: ColourScale | None = None,
         colour_mode: ColourMode,
         sensitivity: float = 1.0,
+        normalisation: str = "none",
+        compare_with: Matrix | None = None,
+        reload: Callable[[str], Matrix] | None = None,
     ) -> None:
+        """Make the explorer.
+
+        Args:
+            matrix: the matrix to explore (A, when comparing).
+            scale: the scale of the first view; by default one that fits it.
+            colour_mode: the colours to draw with.
+            sensitivity: the anomaly detector's sensitivity.
+            normalisation: the first view's division of counts into shares.
+            compare_with: B, to open on the difference B − A.
+            reload: reads a file again; given, the explorer watches its files.
+
+        Raises:
+            InputError: when `matrix` and `compare_with` cannot be aligned.
+        """
         # In 16-colour mode the grid's ANSI colours must reach the terminal as
         # ANSI, so the user's own palette draws them.
         super().__init__(ansi_color=True if colour_mode.name == "16" else None)
         if colour_mode.name == "none" and not self.no_color:
             self._filters.append(Monochrome())
 
-        self.matrix = matrix
-        self.scale = scale
+        self.inputs = Inputs.of(matrix, compare_with)
+        source = "a" if compare_with is None else "diff"
+        self.settings = ViewSettings(normalisation=normalisation, source=source)
+        self._first_scale = (self.settings.content_key, scale)
+        self.view = build_view(self.inputs, self.settings, scale)
+        self.matrix = self.view.matrix
+        self.scale = self.view.scale
         self.colour_mode = colour_mode
         self.sensitivity = sensitivity
         self.anomalies: list[Anomaly] | None = None
-        """The anomalies found at the current sensitivity; None while looking."""
+        """The anomalies found at the current sensitivity, at shown positions;
+        None while looking."""
+        self._found: list[Anomaly] = []
+        """The same anomalies at content positions, kept across reorderings."""
+        self._detection = 0
         self.show_sidebar: bool | None = None
         """Whether the user asked for the anomaly sidebar; None: when it fits."""
+        self._reload = reload
+        self._watchers: list[tuple[str, FileWatcher]] = []
+        self._polling = False
+        self._notice = ""
+        self._flashed: set[tuple[int, int]] = set()
+        self._flash_timer: Timer | None = None
+        self._search: tuple[str, list[tuple[str, int]], int] | None = None
         self.title = self._title_text()
 
     def _title_text(self) -> str:
-        matrix = self.matrix
+        parts = [self._shown_name(), *self.view.headline()]
+        if self._notice:
+            parts.append(self._notice)
+        return safe_text(" · ".join(parts))
+
+    def _shown_name(self) -> str:
+        """The name of what is shown: its title, else its file's name."""
+        inputs = self.inputs
+        source = self.settings.source
+        if inputs.comparison is not None and source == "diff":
+            return inputs.comparison.diff.title
+        matrix = inputs.b if source == "b" and inputs.b is not None else inputs.a
         if matrix.title:
-            return safe_text(matrix.title)
+            return matrix.title
         if matrix.source not in ("", "-"):
-            return safe_text(Path(matrix.source).name)
+            return Path(matrix.source).name
         return "heatlens"
 
     def compose(self) -> ComposeResult:
@@ -137,6 +231,7 @@ class HeatlensApp(App[int]):
             )
             with Vertical(id="side-panel"):
                 yield Inspector(self.matrix, id="inspector")
+                yield MarginsPanel(id="margins")
                 yield ColourBar(
                     self.scale, colour_mode=self.colour_mode.name, id="colour-bar"
                 )
@@ -145,9 +240,13 @@ class HeatlensApp(App[int]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.inspector.set_matrix(self.matrix, self.view)
+        self.query_one(MarginsPanel).show_classes(self.view.class_figures())
         self._fit(self.size.width, self.size.height)
         self.query_one(Heatmap).focus()
         self.find_anomalies()
+        if self._reload is not None:
+            self._start_watching()
 
     @property
     def heatmap(self) -> Heatmap:
@@ -163,6 +262,11 @@ class HeatlensApp(App[int]):
 
     def on_heatmap_cell_highlighted(self, event: Heatmap.CellHighlighted) -> None:
         self.inspector.show_cell(event.row, event.col)
+
+    def on_heatmap_cell_selected(self, event: Heatmap.CellSelected) -> None:
+        """Enter on the grid goes on to the next match of the last search."""
+        if self._search is not None:
+            self._step_search()
 
     def on_anomaly_list_anomaly_selected(
         self, event: AnomalyList.AnomalySelected
@@ -191,26 +295,35 @@ class HeatlensApp(App[int]):
         self.query_one("#side-panel").display = not (sidebar and narrow)
 
     def find_anomalies(self) -> None:
-        """Start detection at the current sensitivity; the sidebar shows it pending."""
+        """Start detection on the values shown; the sidebar shows it pending.
+
+        A difference view ranks the largest changes instead of fitting a
+        pattern: there, the question is what moved, not what breaks a pattern.
+        """
         self.anomalies = None
+        self._detection += 1
         self.anomaly_list.show_pending()
         self.refresh_bindings()
-        self._detect(self.matrix, self.sensitivity)
+        self._detect(self._detection, self.view, self.sensitivity)
 
     @work(thread=True, exclusive=True, group="anomalies", exit_on_error=False)
     def _detect(
-        self, matrix: Matrix, sensitivity: float
-    ) -> tuple[float, list[Anomaly]]:
-        return sensitivity, list(detect(matrix, sensitivity=sensitivity))
+        self, token: int, view: View, sensitivity: float
+    ) -> tuple[int, list[Anomaly]]:
+        return token, find_anomalies(view, sensitivity)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "watch":
+            self._watch_worker_changed(event)
+            return
         if worker.group != "anomalies":
             return
         if event.state == WorkerState.SUCCESS and worker.result is not None:
-            sensitivity, found = worker.result
-            if sensitivity == self.sensitivity:
-                self._show_anomalies(found)
+            token, found = worker.result
+            if token == self._detection:
+                self._found = found
+                self._show_anomalies()
         elif event.state == WorkerState.ERROR:
             self._tell(
                 f"Anomaly detection failed: {worker.error}",
@@ -218,13 +331,22 @@ class HeatlensApp(App[int]):
                 severity="error",
             )
 
-    def _show_anomalies(self, found: list[Anomaly]) -> None:
+    def _show_anomalies(self) -> None:
+        """Show the anomalies found, at the places the current view puts them."""
+        found = self.view.shown_anomalies(self._found)
         self.anomalies = found
         self.anomaly_list.show_anomalies(self.matrix, found, self.sensitivity)
-        self.heatmap.set_anomalies({(a.row, a.col): a.kind for a in found})
         self.inspector.set_anomalies({(a.row, a.col): a for a in found})
+        self._mark_cells()
         self.refresh_bindings()
         self._fit(self.size.width, self.size.height)
+
+    def _mark_cells(self) -> None:
+        """Mark the anomalies, and the cells a reload just changed, on the grid."""
+        marks = {(a.row, a.col): a.kind for a in self.anomalies or []}
+        for cell in self._flashed:
+            marks.setdefault(self.view.to_shown(*cell), CHANGED_MARK)
+        self.heatmap.set_anomalies(marks)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Let a prompt take `q` as text; grey out anomaly keys with none to visit."""
@@ -235,9 +357,12 @@ class HeatlensApp(App[int]):
         return True
 
     def action_show_help(self) -> None:
+        views = [*VIEW_BINDINGS, Binding("enter", "next_match", "Next match found")]
+        explorer = [b for b in self.BINDINGS if b not in VIEW_BINDINGS]
         sections = [
             ("Moving around the grid", Heatmap.BINDINGS),
-            ("Explorer", self.BINDINGS),
+            ("Explorer", explorer),
+            ("Views of the matrix", views),
             ("Anomaly list", [Binding("enter", "select", "Jump to the anomaly")]),
         ]
         self.push_screen(HelpScreen(sections))
@@ -294,6 +419,219 @@ class HeatlensApp(App[int]):
         factor = SENSITIVITY_STEP if direction > 0 else 1 / SENSITIVITY_STEP
         self.sensitivity = round(self.sensitivity * factor, 6)
         self.find_anomalies()
+
+    def _show_view(
+        self,
+        settings: ViewSettings,
+        *,
+        cell: tuple[int, int] | None = None,
+        detect_again: bool | None = None,
+    ) -> None:
+        """Show the view `settings` ask for, the cursor on the same cell.
+
+        Args:
+            settings: the reader's choices.
+            cell: the content position to put the cursor on; by default the
+                one under the cursor now.
+            detect_again: whether to look for anomalies again; by default
+                when the values shown change, not when they only move.
+        """
+        if cell is None:
+            cell = self.view.to_content(*self.heatmap.cursor)
+        if detect_again is None:
+            detect_again = settings.content_key != self.settings.content_key
+
+        first_key, first_scale = self._first_scale
+        scale = first_scale if settings.content_key == first_key else None
+        self.settings = settings
+        self.view = build_view(self.inputs, settings, scale)
+        self.matrix, self.scale = self.view.matrix, self.view.scale
+        self._search = None
+
+        self.heatmap.set_matrix(self.matrix, self.scale)
+        self.heatmap.move_cursor(*self.view.to_shown(*cell))
+        self.inspector.set_matrix(self.matrix, self.view)
+        self.query_one(ColourBar).set_scale(self.scale)
+        self.query_one(MarginsPanel).show_classes(self.view.class_figures())
+        self._show_title()
+        if detect_again:
+            self.find_anomalies()
+        elif self.anomalies is not None:
+            self._show_anomalies()
+        else:
+            self._mark_cells()
+
+    def _show_title(self) -> None:
+        self.title = self._title_text()
+        self.query_one("#title", Static).update(Content(self.title))
+
+    def action_cycle_normalisation(self) -> None:
+        """Divide counts by row, by column, by the total, or not at all."""
+        current = self.settings.normalisation
+        if current == "none" and not self.inputs.is_counts:
+            self._tell(
+                "Shares are for matrices of counts; this one holds scores",
+                title="Counts / shares",
+                severity="warning",
+            )
+            return
+        following = _after(NORMALISATIONS, current)
+        self._show_view(replace(self.settings, normalisation=following))
+
+    def action_cycle_source(self) -> None:
+        """Show A, then B, then the difference B − A."""
+        if self.inputs.comparison is None:
+            self._tell(
+                "Nothing to compare with: start with heatlens A --compare B",
+                title="Compare",
+                severity="warning",
+            )
+            return
+        following = _after(SOURCES, self.settings.source)
+        self._show_view(replace(self.settings, source=following))
+
+    def action_transpose(self) -> None:
+        transposed = not self.settings.transposed
+        self._show_view(replace(self.settings, transposed=transposed))
+
+    def action_cycle_order(self) -> None:
+        """Order rows and columns as stored, by label, by diagonal, by similarity."""
+        following = _after(ORDERS, self.settings.order)
+        self._show_view(replace(self.settings, order=following))
+
+    def action_find_label(self) -> None:
+        last = self._search[0] if self._search else ""
+        prompt = Prompt(
+            "Find a row or column label (again, or Enter on the grid: next match)",
+            value=last,
+            placeholder=safe_text(f"e.g. {self.matrix.row_labels[-1]}"),
+        )
+        self.push_screen(prompt, self._find_label)
+
+    def _find_label(self, text: str | None) -> None:
+        if not text:
+            return
+        if self._search is not None and self._search[0] == text:
+            self._step_search()
+            return
+
+        matches = find_label(self.matrix, text)
+        if not matches:
+            self._search = None
+            self._tell(
+                f"No row or column label contains {safe_text(text)!r}",
+                title="Find",
+                severity="warning",
+            )
+            return
+        self._search = (text, matches, 0)
+        self._go_to_match()
+
+    def _step_search(self) -> None:
+        """Go to the next match of the last search, wrapping round."""
+        if self._search is None:
+            return
+        text, matches, index = self._search
+        self._search = (text, matches, (index + 1) % len(matches))
+        self._go_to_match()
+
+    def _go_to_match(self) -> None:
+        if self._search is None:
+            return
+        _, matches, index = self._search
+        axis, position = matches[index]
+        row, col = self.heatmap.cursor
+        if axis == "row":
+            row, label, noun = position, self.matrix.row_labels[position], "row"
+        else:
+            col, label, noun = position, self.matrix.col_labels[position], "column"
+        self.heatmap.move_cursor(row, col)
+        self._tell(
+            f"{noun} {safe_text(label)} · match {index + 1} of {len(matches)}",
+            title="Find",
+        )
+
+    def _start_watching(self) -> None:
+        """Poll the files the matrices came from, standard input excepted."""
+        inputs = self.inputs
+        for role, matrix in (("a", inputs.a), ("b", inputs.b)):
+            if matrix is None or matrix.source in ("", "-") or self._reload is None:
+                continue
+            self._watchers.append(
+                (role, FileWatcher(matrix.source, self._reload, matrix))
+            )
+        if self._watchers:
+            self.set_interval(WATCH_INTERVAL, self._poll)
+
+    def _poll(self) -> None:
+        if not self._polling:
+            self._polling = True
+            self._check_files()
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _check_files(self) -> list[tuple[str, WatchResult]]:
+        """Look at every watched file; a changed one is read here, off the loop."""
+        return [(role, watcher.check()) for role, watcher in self._watchers]
+
+    def _watch_worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.SUCCESS:
+            self._polling = False
+            self._take_reload(event.worker.result or [])
+        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
+            self._polling = False
+            self._tell(
+                f"Watching stopped working: {event.worker.error}",
+                title="Reload",
+                severity="error",
+            )
+
+    def _take_reload(self, results: list[tuple[str, WatchResult]]) -> None:
+        """Show what a poll read, or say why the last good matrix stays."""
+        failed = [result.message for _, result in results if result.kind == "failed"]
+        fresh = {role: result.matrix for role, result in results if result.matrix}
+        if failed:
+            self._keep_last_good("; ".join(failed))
+            return
+        if not fresh:
+            return
+
+        inputs = self.inputs
+        try:
+            self.inputs = Inputs.of(fresh.get("a", inputs.a), fresh.get("b", inputs.b))
+        except HeatlensError as error:
+            self._keep_last_good(str(error))
+            return
+
+        old = self.view
+        row, col = old.to_content(*self.heatmap.cursor)
+        settings = self.settings
+        new_content = build_view(self.inputs, replace(settings, order="stored")).content
+        cell = map_cursor(old.content, new_content, row, col)
+        self._flash(_changes(old.content, new_content))
+        self._notice = f"reloaded {time.strftime('%H:%M:%S')}"
+        self._show_view(settings, cell=cell, detect_again=True)
+
+    def _keep_last_good(self, message: str) -> None:
+        """Keep showing what was read last; tell the reader once per change."""
+        self._notice = "⚠ file unreadable: showing the last good matrix"
+        self._show_title()
+        self._tell(message, title="Reload failed", severity="warning")
+
+    def _flash(self, changed: np.ndarray) -> None:
+        """Mark the changed cells (content positions) for `FLASH_SECONDS`."""
+        if self._flash_timer is not None:
+            self._flash_timer.stop()
+        cells = np.argwhere(changed)
+        if len(cells) > MAX_FLASHED:
+            self._flashed = set()
+            return
+        self._flashed = {(int(r), int(c)) for r, c in cells}
+        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
+
+    def _end_flash(self) -> None:
+        self._flashed = set()
+        self._flash_timer = None
+        self._mark_cells()
 
     def action_save_screenshot(self) -> None:
         self._save_screenshot(f"heatlens-{file_stem(self.matrix)}-screen.svg")

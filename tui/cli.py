@@ -10,14 +10,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.colour_mode import MODES, resolve_colour_mode, textual_colour_system
 from tui.errors import HeatlensError, InputError, OutputError
 from tui.text import safe_text
+from tui.transforms import NORMALISATIONS
+
+if TYPE_CHECKING:
+    from tui.matrix import Matrix
+    from tui.scale import ColourScale
+    from tui.view import Inputs, View
 
 SUBCOMMANDS = ("export", "screenshot", "anomalies")
 
@@ -109,6 +115,20 @@ def _add_shared(parser: argparse.ArgumentParser, *, file_required: bool) -> None
         default=1.0,
         help="anomaly sensitivity: above 1 reports more, below 1 fewer",
     )
+    parser.add_argument(
+        "--normalize",
+        "--normalise",
+        dest="normalize",
+        choices=NORMALISATIONS,
+        default="none",
+        help="show counts as shares of their row (recall), column (precision) or total",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="B",
+        help="compare with a second matrix, read with the same options: "
+        "show the change B - FILE",
+    )
 
 
 def _add_colour(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +152,11 @@ def build_parsers() -> dict[str, argparse.ArgumentParser]:
     )
     _add_shared(explore, file_required=False)
     _add_colour(explore)
+    explore.add_argument(
+        "--watch",
+        action="store_true",
+        help="re-read the file(s) whenever they change, e.g. during training",
+    )
     explore.add_argument("--version", action="version", version=__version__)
 
     export = _Parser(
@@ -200,40 +225,88 @@ def parse(argv: Sequence[str]) -> tuple[str, argparse.Namespace]:
     return "explore", parsers["explore"].parse_args(argv)
 
 
-def load_matrix(args: argparse.Namespace):
-    """Load the matrix the arguments name, with every shared option applied."""
+def matrix_loader(args: argparse.Namespace) -> Callable[[str], Matrix]:
+    """A function reading one file with every shared option applied."""
     from tui.loaders import load
 
+    def read(path: str) -> Matrix:
+        return load(
+            path,
+            format=args.format,
+            key=args.key,
+            transpose=args.transpose,
+            title=args.title,
+            x_label=args.x_label,
+            y_label=args.y_label,
+        )
+
+    return read
+
+
+def load_matrix(args: argparse.Namespace) -> Matrix:
+    """Load the matrix the arguments name, with every shared option applied."""
     path = args.file if args.file is not None else str(sample_path())
-    return load(
-        path,
-        format=args.format,
-        key=args.key,
-        transpose=args.transpose,
-        title=args.title,
-        x_label=args.x_label,
-        y_label=args.y_label,
-    )
+    return matrix_loader(args)(path)
 
 
-def make_scale(args: argparse.Namespace, matrix):
-    """The colour scale for the matrix and the `--vmin/--vmax/--center` options."""
+def load_inputs(args: argparse.Namespace) -> Inputs:
+    """The matrix and, with `--compare`, the second one, aligned to it.
+
+    Raises:
+        UsageError: when both would come from standard input.
+        InputError: when either cannot be read, or the two cannot be aligned.
+    """
+    from tui.view import Inputs
+
+    if args.compare == "-" and args.file == "-":
+        raise UsageError("standard input can be FILE or --compare B, not both")
+    matrix = load_matrix(args)
+    other = None if args.compare is None else matrix_loader(args)(args.compare)
+    return Inputs.of(matrix, other)
+
+
+def first_view(args: argparse.Namespace) -> View:
+    """The view the options ask for: shares with `--normalize`, B − A to compare."""
+    from tui.view import ViewSettings, build_view
+
+    inputs = load_inputs(args)
+    source = "a" if inputs.comparison is None else "diff"
+    settings = ViewSettings(normalisation=args.normalize, source=source)
+    return build_view(inputs, settings)
+
+
+def chosen_scale(args: argparse.Namespace, matrix: Matrix) -> ColourScale | None:
+    """The scale the `--vmin/--vmax/--center` options ask for; None without any.
+
+    Without `--center`, a comparison stays centred on no change (0).
+    """
     from tui.scale import ColourScale
 
+    if (args.vmin, args.vmax, args.center) == (None, None, None):
+        return None
+    center = args.center
+    if center is None and args.compare is not None:
+        center = 0.0
     try:
         return ColourScale.for_values(
-            matrix.values, vmin=args.vmin, vmax=args.vmax, center=args.center
+            matrix.values, vmin=args.vmin, vmax=args.vmax, center=center
         )
     except ValueError as error:
         raise UsageError(str(error)) from None
 
 
-def run_anomalies(args: argparse.Namespace) -> int:
-    from tui.anomalies import detect
-    from tui.report import anomalies_json, anomalies_table
+def make_scale(args: argparse.Namespace, view: View) -> ColourScale:
+    """The scale a view is drawn on: the options' choice, else the view's own."""
+    return chosen_scale(args, view.content) or view.scale
 
-    matrix = load_matrix(args)
-    found = detect(matrix, sensitivity=args.sensitivity)
+
+def run_anomalies(args: argparse.Namespace) -> int:
+    from tui.report import anomalies_json, anomalies_table
+    from tui.view import find_anomalies
+
+    view = first_view(args)
+    found = find_anomalies(view, args.sensitivity)
+    matrix = view.content
     text = anomalies_json(found) if args.json else anomalies_table(matrix, found)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
@@ -243,16 +316,16 @@ def run_export(args: argparse.Namespace) -> int:
     from tui.atomic import write_atomic
     from tui.svg import render_svg
 
-    matrix = load_matrix(args)
-    scale = make_scale(args, matrix)
+    view = first_view(args)
+    scale = make_scale(args, view)
     found = None
     if args.anomalies:
-        from tui.anomalies import detect
+        from tui.view import find_anomalies
 
-        found = detect(matrix, sensitivity=args.sensitivity)
+        found = find_anomalies(view, args.sensitivity)
 
     svg = render_svg(
-        matrix,
+        view.content,
         scale,
         anomalies=found,
         show_values=args.show_values,
@@ -263,10 +336,17 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_textual(args: argparse.Namespace) -> object:
-    """Resolve the colour mode and tell Textual before it is imported."""
+def _prepare_textual(args: argparse.Namespace, *, headless: bool = False) -> object:
+    """Resolve the colour mode and tell Textual before it is imported.
+
+    A headless screenshot has no terminal to limit it, so it is drawn in true
+    colour unless a mode is asked for with `--color` or `HEATLENS_COLOR`.
+    """
+    requested = getattr(args, "color", None)
+    if headless and not requested and not os.environ.get("HEATLENS_COLOR"):
+        requested = "truecolor"
     try:
-        mode = resolve_colour_mode(getattr(args, "color", None), os.environ)
+        mode = resolve_colour_mode(requested, os.environ)
     except ValueError as error:
         raise UsageError(str(error)) from None
     os.environ["TEXTUAL_COLOR_SYSTEM"] = textual_colour_system(mode)
@@ -276,14 +356,14 @@ def _prepare_textual(args: argparse.Namespace) -> object:
 def run_screenshot(args: argparse.Namespace) -> int:
     from tui.atomic import write_atomic
 
-    matrix = load_matrix(args)
-    scale = make_scale(args, matrix)
-    mode = _prepare_textual(args)
+    view = first_view(args)
+    scale = make_scale(args, view)
+    mode = _prepare_textual(args, headless=True)
     from tui.screenshot import take_screenshot
 
     keys = [key.strip() for key in args.press.split(",") if key.strip()]
     svg = take_screenshot(
-        matrix,
+        view.content,
         scale=scale,
         colour_mode=mode,
         size=args.size,
@@ -312,15 +392,24 @@ def _take_keys_from_terminal() -> None:
 
 
 def run_explorer(args: argparse.Namespace) -> int:
-    matrix = load_matrix(args)
-    scale = make_scale(args, matrix)
-    if args.file == "-" and not os.isatty(0):
+    if args.watch and "-" in (args.file, args.compare):
+        raise UsageError("--watch needs files; standard input cannot be watched")
+    view = first_view(args)
+    scale = chosen_scale(args, view.content)
+    if "-" in (args.file, args.compare) and not os.isatty(0):
         _take_keys_from_terminal()
     mode = _prepare_textual(args)
     from tui.app import HeatlensApp
 
+    inputs = view.inputs
     app = HeatlensApp(
-        matrix, scale=scale, colour_mode=mode, sensitivity=args.sensitivity
+        inputs.a,
+        scale=scale,
+        colour_mode=mode,
+        sensitivity=args.sensitivity,
+        normalisation=args.normalize,
+        compare_with=inputs.b,
+        reload=matrix_loader(args) if args.watch else None,
     )
     app.run()
     return app.return_code or 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from textual.content import Content
@@ -123,6 +123,20 @@ def _share(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%"
 
 
+class CellNotes(Protocol):
+    """Figures a view adds to the inspector, as (name, figure) pairs.
+
+    A view of shares adds the count behind a share, a comparison the values
+    of both matrices, a confusion matrix its classes' recall and precision.
+    """
+
+    def cell_notes(self, row: int, col: int) -> list[tuple[str, str]]: ...
+
+    def row_notes(self, row: int) -> list[tuple[str, str]]: ...
+
+    def col_notes(self, col: int) -> list[tuple[str, str]]: ...
+
+
 class Inspector(Widget):
     """Shows the labels, value, rank and context of the cell under the cursor.
 
@@ -143,6 +157,7 @@ class Inspector(Widget):
         self.cell: tuple[int, int] = (0, 0)
         """The cell shown, as (row, col)."""
         self._anomalies: dict[tuple[int, int], Any] = {}
+        self._notes: CellNotes | None = None
         self._lines: list[Content] = []
         self._set_statistics(matrix)
 
@@ -165,9 +180,15 @@ class Inspector(Widget):
 
         self.run_worker(prepare, thread=True, exclusive=True, group="rank")
 
-    def set_matrix(self, matrix: Matrix) -> None:
-        """Inspect a new matrix; the anomalies of the old one are dropped."""
+    def set_matrix(self, matrix: Matrix, notes: CellNotes | None = None) -> None:
+        """Inspect a new matrix; the anomalies of the old one are dropped.
+
+        Args:
+            matrix: the matrix as shown.
+            notes: figures to add for each cell, row and column, if any.
+        """
         self._anomalies = {}
+        self._notes = notes
         self._set_statistics(matrix)
         if self.is_mounted and not self.statistics.is_ranked:
             self._rank_in_background()
@@ -224,6 +245,11 @@ class Inspector(Widget):
             Content.assemble(("value    ", "dim"), format_full(value)),
             Content.assemble(("rank     ", "dim"), self._rank_text(value)),
         ]
+        if self._notes is not None:
+            lines += [
+                Content.assemble((f"{name:<8} ", "dim"), figure)
+                for name, figure in self._notes.cell_notes(row, col)
+            ]
         anomaly = self._anomalies.get((row, col))
         if anomaly is not None:
             lines.append(
@@ -238,12 +264,20 @@ class Inspector(Widget):
         lines += self._line_text(
             f"row {y_name} = {row_label}", self.statistics.row(row), value, row
         )
+        lines += self._line_notes(self._notes.row_notes(row) if self._notes else [])
         lines += self._line_text(
             f"column {x_name} = {col_label}", self.statistics.col(col), value, col
         )
+        lines += self._line_notes(self._notes.col_notes(col) if self._notes else [])
         if anomaly is not None:
             lines += [Content(""), Content(safe_text(anomaly.reason))]
         return Content("\n").join(lines)
+
+    @staticmethod
+    def _line_notes(notes: list[tuple[str, str]]) -> list[Content]:
+        return [
+            Content.assemble((f"  {name} ", "dim"), figure) for name, figure in notes
+        ]
 
     def _rank_text(self, value: float) -> str:
         if math.isnan(value):
