@@ -6,6 +6,9 @@ import sys
 CORE = [
     "tui.matrix",
     "tui.loaders",
+    "tui.cells",
+    "tui.fast_table",
+    "tui.delimited",
     "tui.writers",
     "tui.scale",
     "tui.anomalies",

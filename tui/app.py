@@ -6,14 +6,11 @@ anomaly detection and figure export in worker threads, and writes files.
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
-import numpy as np
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,12 +24,11 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tui.anomalies import Anomaly
-from tui.atomic import write_atomic
+from tui.app_exports import FileExports
+from tui.app_reload import LiveReload
 from tui.colour_mode import ColourMode
-from tui.errors import HeatlensError, OutputError
 from tui.matrix import Matrix
 from tui.scale import ColourScale
-from tui.svg import render_svg
 from tui.text import safe_text
 from tui.transforms import NORMALISATIONS, ORDERS, find_label
 from tui.view import (
@@ -43,7 +39,7 @@ from tui.view import (
     build_view,
     find_anomalies,
 )
-from tui.watch import FileWatcher, WatchResult, changed_cells, map_cursor
+from tui.watch import FileWatcher
 from tui.widgets.anomaly_list import AnomalyList
 from tui.widgets.colour_bar import ColourBar
 from tui.widgets.heatmap import Heatmap
@@ -60,15 +56,6 @@ WIDE_ENOUGH_FOR_BOTH = 100
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
-
-WATCH_INTERVAL = 0.5
-"""Seconds between two looks at a watched file."""
-
-FLASH_SECONDS = 2.0
-"""How long the cells that changed on a reload stay marked."""
-
-MAX_FLASHED = 20_000
-"""A reload that changes more cells than this marks none; the title says so."""
 
 CHANGED_MARK = "changed"
 """The mark kind the grid draws on a cell that changed on reload."""
@@ -96,21 +83,7 @@ def _after(choices: tuple[str, ...], current: str) -> str:
     return choices[(choices.index(current) + 1) % len(choices)]
 
 
-def _changes(old: Matrix, new: Matrix) -> np.ndarray:
-    """Which content cells a reload changed; all of them when the shape did."""
-    if old.shape != new.shape:
-        return np.ones(new.shape, dtype=bool)
-    return changed_cells(old, new)
-
-
-def file_stem(matrix: Matrix) -> str:
-    """The name output files are named after: the input's stem, or `stdin`."""
-    if matrix.source in ("", "-"):
-        return "stdin"
-    return Path(matrix.source).stem or "matrix"
-
-
-class HeatlensApp(App[int]):
+class HeatlensApp(LiveReload, FileExports, App[int]):
     """The heatlens explorer for one matrix, or two compared."""
 
     CSS_PATH = "app.tcss"
@@ -551,135 +524,8 @@ class HeatlensApp(App[int]):
             title="Find",
         )
 
-    def _start_watching(self) -> None:
-        """Poll the files the matrices came from, standard input excepted."""
-        inputs = self.inputs
-        for role, matrix in (("a", inputs.a), ("b", inputs.b)):
-            if matrix is None or matrix.source in ("", "-") or self._reload is None:
-                continue
-            self._watchers.append(
-                (role, FileWatcher(matrix.source, self._reload, matrix))
-            )
-        if self._watchers:
-            self.set_interval(WATCH_INTERVAL, self._poll)
-
-    def _poll(self) -> None:
-        if not self._polling:
-            self._polling = True
-            self._check_files()
-
-    @work(thread=True, group="watch", exit_on_error=False)
-    def _check_files(self) -> list[tuple[str, WatchResult]]:
-        """Look at every watched file; a changed one is read here, off the loop."""
-        return [(role, watcher.check()) for role, watcher in self._watchers]
-
-    def _watch_worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.SUCCESS:
-            self._polling = False
-            self._take_reload(event.worker.result or [])
-        elif event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self._polling = False
-            self._tell(
-                f"Watching stopped working: {event.worker.error}",
-                title="Reload",
-                severity="error",
-            )
-
-    def _take_reload(self, results: list[tuple[str, WatchResult]]) -> None:
-        """Show what a poll read, or say why the last good matrix stays."""
-        failed = [result.message for _, result in results if result.kind == "failed"]
-        fresh = {role: result.matrix for role, result in results if result.matrix}
-        if failed:
-            self._keep_last_good("; ".join(failed))
-            return
-        if not fresh:
-            return
-
-        inputs = self.inputs
-        try:
-            self.inputs = Inputs.of(fresh.get("a", inputs.a), fresh.get("b", inputs.b))
-        except HeatlensError as error:
-            self._keep_last_good(str(error))
-            return
-
-        old = self.view
-        row, col = old.to_content(*self.heatmap.cursor)
-        settings = self.settings
-        new_content = build_view(self.inputs, replace(settings, order="stored")).content
-        cell = map_cursor(old.content, new_content, row, col)
-        self._flash(_changes(old.content, new_content))
-        self._notice = f"reloaded {time.strftime('%H:%M:%S')}"
-        self._show_view(settings, cell=cell, detect_again=True)
-
-    def _keep_last_good(self, message: str) -> None:
-        """Keep showing what was read last; tell the reader once per change."""
-        self._notice = "⚠ file unreadable: showing the last good matrix"
-        self._show_title()
-        self._tell(message, title="Reload failed", severity="warning")
-
-    def _flash(self, changed: np.ndarray) -> None:
-        """Mark the changed cells (content positions) for `FLASH_SECONDS`."""
-        if self._flash_timer is not None:
-            self._flash_timer.stop()
-        cells = np.argwhere(changed)
-        if len(cells) > MAX_FLASHED:
-            self._flashed = set()
-            return
-        self._flashed = {(int(r), int(c)) for r, c in cells}
-        self._flash_timer = self.set_timer(FLASH_SECONDS, self._end_flash)
-
-    def _end_flash(self) -> None:
-        self._flashed = set()
-        self._flash_timer = None
-        self._mark_cells()
-
-    def action_save_screenshot(self) -> None:
-        self._save_screenshot(f"heatlens-{file_stem(self.matrix)}-screen.svg")
-
-    def action_save_screenshot_as(self) -> None:
-        default = f"heatlens-{file_stem(self.matrix)}-screen.svg"
-        prompt = Prompt("Save a screenshot of the screen to", value=default)
-        self.push_screen(prompt, self._save_screenshot)
-
-    def _save_screenshot(self, path: str | None) -> None:
-        if not path:
-            return
-        svg = self.export_screenshot(title=self.title)
-        self._write(path, svg, "Screenshot")
-
-    def action_export_figure(self) -> None:
-        self._export_figure(f"heatlens-{file_stem(self.matrix)}.svg")
-
-    def action_export_figure_as(self) -> None:
-        default = f"heatlens-{file_stem(self.matrix)}.svg"
-        prompt = Prompt("Export the heatmap figure to", value=default)
-        self.push_screen(prompt, self._export_figure)
-
-    def _export_figure(self, path: str | None) -> None:
-        if path:
-            self._render_and_write(path, self.anomalies)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def _render_and_write(self, path: str, anomalies: list[Anomaly] | None) -> None:
-        svg = render_svg(self.matrix, self.scale, anomalies=anomalies)
-        self.call_from_thread(self._write, path, svg, "Figure")
-
     def _tell(
         self, message: str, *, title: str, severity: SeverityLevel = "information"
     ) -> None:
         """Notify without reading markup: messages quote file names and labels."""
         self.notify(message, title=title, severity=severity, markup=False)
-
-    def _write(self, path: str, data: str, what: str) -> None:
-        """Write an output file whole and say where it went, or why it did not."""
-        target = os.path.expanduser(path.strip())
-        try:
-            write_atomic(target, data)
-        except OutputError as error:
-            self._tell(
-                f"Could not write {safe_text(target)}: {error.problem}",
-                title=what,
-                severity="error",
-            )
-            return
-        self._tell(f"Saved to {safe_text(os.path.abspath(target))}", title=what)
