@@ -12,6 +12,8 @@ CORE = [
     "tui.writers",
     "tui.scale",
     "tui.anomalies",
+    "tui.patterns",
+    "tui.scoring",
     "tui.report",
     "tui.svg",
     "tui.svg_cells",
