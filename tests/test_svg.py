@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
-import cairosvg
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from tui.matrix import Matrix
 from tui.numbers import format_value
@@ -405,18 +402,3 @@ def test_numbers_are_short_and_rounded(value, text):
 def test_num_refuses_non_finite_numbers():
     with pytest.raises(ValueError):
         num(float("inf"))
-
-
-def test_cairosvg_paints_the_cells_in_the_scale_colours(sample_matrix):
-    scale = ColourScale.for_values(sample_matrix.values)
-    svg = render_svg(sample_matrix, scale, show_values=False)
-    layout = plan(sample_matrix, ["0.00", "0.50", "1.00"])
-
-    png = cairosvg.svg2png(bytestring=svg.encode("utf-8"))
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-
-    for row, col in [(0, 0), (4, 4), (2, 1)]:
-        x = layout.grid_x + (col + 0.5) * layout.cell_w
-        y = layout.grid_y + (row + 0.5) * layout.cell_h
-        painted = image.getpixel((int(x), int(y)))
-        assert painted == scale.colour_of(sample_matrix.value(row, col))
