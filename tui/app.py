@@ -527,5 +527,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
     def _tell(
         self, message: str, *, title: str, severity: SeverityLevel = "information"
     ) -> None:
-        """Notify without reading markup: messages quote file names and labels."""
-        self.notify(message, title=title, severity=severity, markup=False)
+        """Notify without reading markup or passing controls on.
+
+        Messages quote file names, labels and errors that may hold either.
+        """
+        text = safe_text(message)
+        self.notify(text, title=safe_text(title), severity=severity, markup=False)

@@ -26,6 +26,12 @@ def bar_values(scale: ColourScale, width: int) -> np.ndarray:
     bar covers its own side of the range, exactly as the cells are coloured.
     """
     t = np.linspace(0.0, 1.0, max(width, 0))
+    if not math.isfinite(scale.vmax - scale.vmin):
+        # A range wider than the largest float: weigh the ends, never subtract.
+        middle = scale.middle
+        low = scale.vmin * (1 - 2 * t) + middle * (2 * t)
+        high = middle * (2 - 2 * t) + scale.vmax * (2 * t - 1)
+        return np.where(t <= 0.5, low, high)
     if scale.center is None:
         return scale.vmin + t * (scale.vmax - scale.vmin)
     low = scale.vmin + 2 * t * (scale.center - scale.vmin)
@@ -51,6 +57,8 @@ def tick_labels(scale: ColourScale) -> list[str]:
     """
     ticks = scale.ticks()
     span = scale.vmax - scale.vmin
+    if not math.isfinite(span):
+        return [format_value(tick, 6) for tick in ticks]
     decimals = 2 if span <= 0 else min(max(2 - math.floor(math.log10(span)), 0), 4)
     labels = [f"{tick:.{decimals}f}" for tick in ticks]
     if max(len(label) for label in labels) > 8:
