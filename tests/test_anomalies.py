@@ -9,9 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui.anomalies import Anomaly, detect, infer_bounds
+from tui.anomalies import Anomaly, detect, infer_bounds, tail_factor
 from tui.matrix import Matrix
-from tui.patterns import loo_group_median, row_medians
+from tui.patterns import (
+    antidiagonal_fit,
+    loo_group_median,
+    row_medians,
+    segment,
+    value_order,
+)
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data"
 
@@ -339,3 +345,101 @@ def test_row_medians_skip_missing_cells():
     values = np.array([[1.0, math.nan, 3.0], [math.nan, math.nan, math.nan]])
 
     assert row_medians(values).tolist() == [2.0, 0.0]
+
+
+def steep_hankel(rows: int, cols: int, width: float, seed: int) -> np.ndarray:
+    i, j = np.arange(rows)[:, None], np.arange(cols)[None, :]
+    values = 0.95 * np.exp(-(i + j) / width) + 0.02
+    noise = np.random.default_rng(seed).normal(0, 0.01, (rows, cols))
+    return np.clip(values + noise, 0, 1)
+
+
+@pytest.mark.parametrize(("rows", "cols", "width"), [(8, 8, 4.0), (30, 18, 15.0)])
+def test_sum_of_indices_corner_collapse_is_found(rows, cols, width):
+    values = steep_hankel(rows, cols, width, seed=rows)
+    values[0, 0] = 0.2
+
+    found = detect(Matrix(values))
+
+    assert [(a.row, a.col, a.kind) for a in found] == [(0, 0, "collapse")]
+    assert 0.7 <= found[0].expected <= 1.0
+    assert "the neighbouring anti-diagonals predict about" in found[0].reason
+
+
+@pytest.mark.parametrize(("rows", "cols", "width"), [(5, 5, 2.0), (8, 8, 4.0)])
+def test_steep_sum_of_indices_corners_are_quiet(rows, cols, width):
+    for seed in range(5):
+        assert detect(Matrix(steep_hankel(rows, cols, width, seed))) == []
+
+
+def test_far_corner_spike_of_a_distance_pattern_is_found():
+    values = toeplitz(12, np.random.default_rng(4))
+    values[11, 0] = 0.8
+
+    found = detect(Matrix(values))
+
+    assert [(a.row, a.col, a.kind) for a in found] == [(11, 0, "spike")]
+    assert "neighbouring diagonals" in found[0].reason
+
+
+def test_two_collapses_in_one_short_line_are_both_found():
+    values = steep_hankel(20, 20, 12.0, seed=2)
+    values[0, 3] = 0.1
+    values[2, 1] = 0.3
+
+    assert cells(detect(Matrix(values))) == {(0, 3), (2, 1)}
+
+
+def test_short_line_prediction_resists_a_wild_neighbouring_line():
+    values = steep_hankel(20, 20, 12.0, seed=3)
+    values[0, 1] = 0.3
+    values[1, 0] = 0.25
+
+    expected = antidiagonal_fit(values, value_order(values)).expected
+
+    assert expected[0, 0] == pytest.approx(values[0, 0], abs=0.1)
+
+
+def heavy_blocks(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    group = np.arange(120) * 4 // 120
+    values = np.where(group[:, None] == group[None, :], 0.5, 0.03)
+    noise = np.clip(rng.standard_t(4, values.shape) * 0.015, -0.15, 0.15)
+    return np.clip(values + noise, 0, 1)
+
+
+def test_heavy_tailed_noise_is_not_reported_but_anomalies_are():
+    values = heavy_blocks(5)
+
+    assert detect(Matrix(values)) == []
+
+    values[10, 100] = 0.75
+    values[70, 70] = 0.0
+    assert cells(detect(Matrix(values))) == {(10, 100), (70, 70)}
+
+
+def test_tail_factor_grows_with_heavy_tails_only():
+    rng = np.random.default_rng(6)
+
+    assert tail_factor(rng.normal(0, 1, 40_000)) == pytest.approx(1.0, abs=0.1)
+    assert tail_factor(rng.standard_t(3, 40_000) / 0.82) > 1.5
+    assert tail_factor(rng.standard_t(3, 100)) == 1.0
+
+
+def test_block_cut_by_the_diagonal_is_structure():
+    values = np.full((30, 30), 0.03)
+    values[10:14, 12:16] = 0.5
+    np.fill_diagonal(values, 0.95)
+    values += np.random.default_rng(7).normal(0, 0.005, values.shape)
+
+    assert detect(Matrix(values)) == []
+
+
+def test_small_corner_block_is_a_segment_but_a_band_is_not():
+    corner = np.full((5, 5), 0.3)
+    corner[:2, :2] = 0.9
+    band = np.full((6, 6), 0.05)
+    np.fill_diagonal(band, 0.9)
+
+    assert segment(corner, 0.2).tolist() == [0, 0, 1, 1, 1]
+    assert segment(band, 0.2).tolist() == [0] * 6

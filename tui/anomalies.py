@@ -30,12 +30,16 @@ The detector works in four steps:
    6, differs from the prediction by at least 25 % of the pattern's range
    (25 % of its row for counts), or its score reaches 2.5 and it differs by
    40 %; and no row or column neighbour departs the same way (a patch is
-   structure, not an anomaly). `sensitivity` divides the thresholds.
+   structure, not an anomaly; the diagonal, a group of its own, does not
+   break a patch). When the lone cells' scores of a large matrix show
+   heavier tails than normal noise, the score of 6 rises with them, up to
+   2.5 times. `sensitivity` divides the thresholds.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,7 +47,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tui.matrix import Matrix
-from tui.patterns import Fit
+from tui.patterns import MIN_OTHERS, Fit
 from tui.scoring import Scored, View, count_view, score, working_view
 from tui.text import safe_text
 
@@ -62,6 +66,18 @@ SHARED = 3.0
 """A neighbour departing the same way by this score makes a departure shared."""
 IMPOSSIBLE_SCORE = 12.0
 """The least score of an impossible value, so they rank near the top."""
+TAIL_CELLS = 20
+"""How many of the most extreme cells show how heavy the noise's tails are."""
+MAX_TAIL_FACTOR = 2.5
+"""The most that heavy tails raise the score a cell must reach."""
+_LINE_WORDS = {
+    "offset": "diagonals",
+    "offset_rows_columns": "diagonals",
+    "antidiagonal": "anti-diagonals",
+}
+"""How a reason names the lines that predict a short line's cells: for
+shifted offsets, whose own short lines stay unpredicted, the plain offset
+pattern's neighbouring lines step in."""
 
 
 @dataclass(frozen=True)
@@ -165,28 +181,71 @@ def _shared(z: np.ndarray) -> np.ndarray:
     A lone cell breaking the pattern is an anomaly; a patch of neighbours
     departing the same way is structure the chosen pattern does not
     describe (a small block, a local trend), so it is not reported. The
-    test does not depend on the sensitivity, which keeps it monotonic.
+    diagonal is a group of its own in most patterns, so an off-diagonal
+    cell beside it looks past it to the next cell: a block that the
+    diagonal cuts through is still one patch. The test does not depend on
+    the sensitivity, which keeps it monotonic.
     """
-    padded = np.pad(np.nan_to_num(z), 1)
-    sign = np.sign(np.nan_to_num(z))
+    rows, cols = z.shape
+    values = np.nan_to_num(z)
+    sign = np.sign(values)
+    apart = values.copy()
+    size = min(rows, cols)
+    diagonal = np.arange(size)
+    apart[diagonal, diagonal] = 0.0
+
+    padded = np.pad(apart, 1)
     strongest = np.zeros(z.shape)
     for dr, dc in ((0, 1), (2, 1), (1, 0), (1, 2)):
-        neighbour = padded[dr : dr + z.shape[0], dc : dc + z.shape[1]] * sign
+        neighbour = padded[dr : dr + rows, dc : dc + cols] * sign
         strongest = np.maximum(strongest, neighbour)
-    return strongest >= np.maximum(SHARED, 0.5 * np.abs(np.nan_to_num(z)))
+
+    for dr, dc in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+        row, col = diagonal - dr, diagonal - dc
+        far_row, far_col = diagonal + dr, diagonal + dc
+        inside = (row >= 0) & (row < rows) & (col >= 0) & (col < cols)
+        inside &= (far_row >= 0) & (far_row < rows) & (far_col >= 0)
+        inside &= far_col < cols
+        row, col = row[inside], col[inside]
+        beyond = values[far_row[inside], far_col[inside]] * sign[row, col]
+        strongest[row, col] = np.maximum(strongest[row, col], beyond)
+    return strongest >= np.maximum(SHARED, 0.5 * np.abs(values))
+
+
+def tail_factor(z: np.ndarray) -> float:
+    """How much heavier than normal the tails of the scores are, at least 1.
+
+    Scores are scaled by the median absolute residual, which says nothing
+    about the tails: noise with heavy tails sends a few cells of a large
+    matrix to 8 or 10 scale units without anything being wrong. The
+    quantile of the scores beyond which `TAIL_CELLS` cells lie is compared
+    with where a normal distribution would put it; a few anomalies among
+    those cells move it little. Only cells departing alone should be given,
+    so that patches the pattern misses do not pass for noise. Matrices too
+    small to tell keep 1.
+    """
+    judged = np.abs(z[np.isfinite(z)])
+    if judged.size < TAIL_CELLS / 0.05:
+        return 1.0
+    share = TAIL_CELLS / judged.size
+    observed = float(np.partition(judged, judged.size - TAIL_CELLS)[-TAIL_CELLS])
+    normal = statistics.NormalDist().inv_cdf(1.0 - share / 2)
+    return float(np.clip(observed / normal, 1.0, MAX_TAIL_FACTOR))
 
 
 def _hits(view: View, scored: Scored, sensitivity: float) -> np.ndarray:
     """Which cells depart from the pattern far enough, and alone, to report."""
     z = scored.z
     effect = view.effect(view.y, scored.expected, scored.span)
-    strong = (np.abs(z) >= THRESHOLD / sensitivity) & (
+    alone = ~_shared(z)
+    threshold = THRESHOLD * tail_factor(np.where(alone, z, np.nan))
+    strong = (np.abs(z) >= threshold / sensitivity) & (
         effect >= MIN_EFFECT / sensitivity
     )
     large = (np.abs(z) >= LARGE_THRESHOLD / sensitivity) & (
         effect >= LARGE_EFFECT / sensitivity
     )
-    return np.isfinite(z) & (strong | large) & ~_shared(z)
+    return np.isfinite(z) & (strong | large) & alone
 
 
 def _pattern_anomalies(
@@ -372,14 +431,31 @@ def _reason(
     fmt = value_formatter(matrix)
     head = f"{'diagonal cell' if row == col and _is_diagonal(fit) else 'cell'} "
     head += f"{cell} is {fmt(value)}"
+    expected = fmt(float(view.to_original(scored.expected[row, col : col + 1])[0]))
+    lines = _short_line_words(fit, view, row, col)
+    if lines:
+        return f"{head}; the neighbouring {lines} predict about {expected}"
     peers, what = _peers(fit, row, col, flagged, view, shares=False)
     if peers is None:
-        expected = view.to_original(scored.expected[row, col : col + 1])[0]
-        return f"{head}; its row and column predict about {fmt(float(expected))}"
+        return f"{head}; its row and column predict about {expected}"
     (low, high), mostly = peers
     if low == high:
         return f"{head}; {what} are{mostly} {fmt(low)}"
     return f"{head}; {what} are{mostly} {fmt(low)}–{fmt(high)}"
+
+
+def _short_line_words(fit: Fit, view: View, row: int, col: int) -> str:
+    """What predicts a cell whose line is too short to predict it, if so.
+
+    The corner cells of a line pattern are predicted from the lines next to
+    theirs (`tui.patterns`), and the reason should say so.
+    """
+    if fit.groups is None or fit.name not in _LINE_WORDS:
+        return ""
+    line = fit.groups == fit.groups[row, col]
+    if np.count_nonzero(line & np.isfinite(view.y)) > MIN_OTHERS:
+        return ""
+    return _LINE_WORDS[fit.name]
 
 
 def _is_diagonal(fit: Fit) -> bool:

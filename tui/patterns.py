@@ -6,6 +6,8 @@ anti-diagonal, a trained corner, blocks of grouped classes or plain row and
 column effects. Each function here fits one such pattern robustly (medians,
 never means) and predicts each cell from the *other* cells of its group, so
 an anomalous cell cannot hide itself by pulling its own prediction along.
+The short lines in the corners of the line patterns are predicted from the
+lines beside them as well, by robust local fits across the line number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ FEW_GROUPS = 4
 """Patterns with at most this many groups may take plain medians..."""
 LARGE_GROUP = 200
 """...when every group holds at least this many present cells."""
+NEIGHBOUR_LINES = 3
+"""How many lines on each side predict a cell of a line too short for itself."""
+SHORT_LINE = 5
+"""A line of at most this many present cells also heeds the lines beside it."""
+BISQUARE = 4.685
+"""Tukey's bisquare tuning constant, in robust standard deviations."""
+REWEIGHTS = 6
+"""The most reweighting rounds of a robust local fit; a few cells settle fast."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,6 +161,15 @@ def offset_fit(y: np.ndarray, order: np.ndarray) -> Fit:
     This is a Toeplitz pattern: a diagonal band, or values that change with
     the distance from the diagonal, on either side differently.
     """
+    return _fill_short_lines(offset_lines(y, order), y)
+
+
+def offset_lines(y: np.ndarray, order: np.ndarray) -> Fit:
+    """Each cell predicted by the other cells of its offset line alone.
+
+    Cells of lines with fewer than `MIN_OTHERS` others are left NaN; this
+    is the base on which row and column shifts are fitted.
+    """
     i, j = _indices(y.shape)
     groups = np.broadcast_to((j - i) + (y.shape[0] - 1), y.shape).copy()
     return _group_fit("offset", y, groups, order)
@@ -164,7 +183,173 @@ def antidiagonal_fit(y: np.ndarray, order: np.ndarray) -> Fit:
     """
     i, j = _indices(y.shape)
     groups = np.broadcast_to(i + j, y.shape).copy()
-    return _group_fit("antidiagonal", y, groups, order)
+    return _fill_short_lines(_group_fit("antidiagonal", y, groups, order), y)
+
+
+def _fill_short_lines(fit: Fit, y: np.ndarray) -> Fit:
+    """Predict the cells of short lines from the lines beside them too.
+
+    The lines of a Toeplitz or Hankel pattern shrink to one cell in the
+    corners, where a line's own median says nothing. Such a cell is
+    predicted instead by a robust local fit of the neighbouring lines' cells
+    over the line number, so a trend across the lines (a value falling with
+    the sum of the indices) carries into the corner. The nearest line's
+    level, a straight line and, when there are enough cells, a parabola
+    each predict the cell, and it gets whichever is nearest its value: a
+    curved trend lies between the first two, and the detector only accuses
+    a cell that every reasonable reading of its neighbours accuses.
+
+    A line of a few cells can predict its cells itself, but two anomalies
+    among them would make the others look wrong; so the cells of a short
+    line that is not the longest (not a small matrix's diagonal) also get
+    the neighbouring lines' predictions, made without the line, and keep
+    whichever of all is nearest.
+    """
+    groups = fit.groups
+    present = np.isfinite(y)
+    flat_groups = groups.ravel()
+    flat_present = present.ravel()
+    lines = np.bincount(flat_groups[flat_present], minlength=flat_groups.max() + 1)
+    few = (lines <= SHORT_LINE) & (lines < lines.max())
+    unpredicted = flat_present & ~np.isfinite(fit.expected.ravel())
+    cells = np.flatnonzero(unpredicted | (flat_present & few[flat_groups]))
+    if cells.size == 0:
+        return fit
+
+    wanted = np.zeros(lines.size + NEIGHBOUR_LINES, dtype=bool)
+    for line in np.unique(flat_groups[cells]).tolist():
+        wanted[max(line - NEIGHBOUR_LINES, 0) : line + NEIGHBOUR_LINES + 1] = True
+    nearby = np.flatnonzero(flat_present & wanted[flat_groups])
+    nearby_lines = flat_groups[nearby]
+    nearby_values = y.ravel()[nearby]
+
+    expected = fit.expected.copy()
+    flat_expected = expected.reshape(-1)
+    flat_y = y.ravel()
+    without_line: dict[int, list[float]] = {}
+    for cell in cells.tolist():
+        line = int(flat_groups[cell])
+        around = lines[max(line - NEIGHBOUR_LINES, 0) : line + NEIGHBOUR_LINES + 1]
+        if np.count_nonzero(around) < 3:
+            continue
+        close = np.abs(nearby_lines - line) <= NEIGHBOUR_LINES
+        if unpredicted[cell]:
+            guesses = _neighbour_guesses(
+                nearby_lines, nearby_values, line, close & (nearby != cell)
+            )
+        else:
+            if line not in without_line:
+                apart = close & (nearby_lines != line)
+                without_line[line] = _neighbour_guesses(
+                    nearby_lines, nearby_values, line, apart
+                )
+            guesses = [*without_line[line], float(flat_expected[cell])]
+        if guesses:
+            value = flat_y[cell]
+            flat_expected[cell] = min(guesses, key=lambda g: abs(g - value))
+    return Fit(fit.name, expected, fit.params, groups, fit.row_cuts, fit.col_cuts)
+
+
+def _neighbour_guesses(
+    lines: np.ndarray, values: np.ndarray, line: int, chosen: np.ndarray
+) -> list[float]:
+    """What the chosen cells of the lines around `line` predict for it."""
+    x = (lines[chosen] - line).astype(np.float64)
+    v = values[chosen]
+    if x.size == 0:
+        return []
+    positions = _positions(x)
+    start = _repeated_median(x, v) if positions >= 2 else (0.0, 0.0)
+    guesses = [
+        _robust_poly_at_zero(x, v, degree, start)
+        for degree in (1, 2)
+        if positions > degree and x.size >= 3 * (degree + 1)
+    ]
+    guesses = [g for g in guesses if np.isfinite(g)]
+    guesses.append(float(np.median(v[np.abs(x) == np.abs(x).min()])))
+    return guesses
+
+
+def _robust_poly_at_zero(
+    x: np.ndarray, v: np.ndarray, degree: int, start: tuple[float, float]
+) -> float:
+    """A polynomial fitted to `(x, v)` with bisquare weights, evaluated at 0.
+
+    A straight line starts from `start`, Siegel's repeated-median line,
+    which stands even when a whole neighbouring line of two cells is wild.
+    A parabola starts from a fit to the median of each position (see
+    `_curve_start`), since a straight start would throw away the cells that
+    make the curve. The reweighting then lets every cell count except those far
+    off the curve.
+    """
+    design = np.vander(x, degree + 1, increasing=True)
+    if degree == 1:
+        coefficients = np.array([start[1], start[0]])
+    else:
+        coefficients = _curve_start(x, v, degree)
+    fitted = design @ coefficients
+
+    weight = np.ones(x.size)
+    for _ in range(REWEIGHTS):
+        residual = v - fitted
+        spread = 1.4826 * float(np.median(np.abs(residual)))
+        if not spread > 1e-12:
+            break
+        previous = weight
+        weight = np.clip(1.0 - (residual / (BISQUARE * spread)) ** 2, 0.0, None) ** 2
+        if _positions(x[weight > 0]) <= degree:
+            break
+        weighted = design.T * weight
+        try:
+            coefficients = np.linalg.solve(weighted @ design, weighted @ v)
+        except np.linalg.LinAlgError:
+            break
+        fitted = design @ coefficients
+        if np.max(np.abs(weight - previous)) < 0.01:
+            break
+    return float(coefficients[0])
+
+
+def _curve_start(x: np.ndarray, v: np.ndarray, degree: int) -> np.ndarray:
+    """A curve through the median of each position, sparing one wild position.
+
+    The curve is fitted to all the positions' medians and, when there are
+    positions to spare, to all but one of them in turn; the fit whose cells
+    lie closest to it (median absolute residual over the positions it
+    used) wins, so one line whose few cells are all wild cannot bend it.
+
+    Returns:
+        The coefficients, constant term first.
+    """
+    positions, inverse = np.unique(x, return_inverse=True)
+    medians = np.array([np.median(v[inverse == k]) for k in range(positions.size)])
+    weights = np.sqrt(np.bincount(inverse))
+    choices = [np.ones(positions.size, dtype=bool)]
+    if positions.size > degree + 2:
+        choices += [positions != left for left in positions]
+
+    best, best_spread = None, np.inf
+    for used in choices:
+        fitted = np.polyfit(positions[used], medians[used], degree, w=weights[used])
+        cells = used[inverse]
+        spread = float(np.median(np.abs(v[cells] - np.polyval(fitted, x[cells]))))
+        if spread < best_spread:
+            best, best_spread = fitted, spread
+    return best[::-1]
+
+
+def _positions(x: np.ndarray) -> int:
+    """How many different line offsets `x` (whole numbers, small) holds."""
+    return int(np.count_nonzero(np.bincount((x + NEIGHBOUR_LINES).astype(np.int64))))
+
+
+def _repeated_median(x: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Siegel's repeated-median line through `(x, v)`: slope, intercept."""
+    dx = x[None, :] - x[:, None]
+    dv = v[None, :] - v[:, None]
+    slopes = np.where(dx != 0, dv / np.where(dx != 0, dx, 1.0), np.nan)
+    slope = float(np.median(np.nanmedian(slopes, axis=1)))
+    return slope, float(np.median(v - slope * x))
 
 
 def row_medians(y: np.ndarray) -> np.ndarray:
@@ -221,8 +406,10 @@ def segment(y: np.ndarray, jump: float) -> np.ndarray:
 
     Two neighbouring rows belong to different segments when at least 2
     columns (and 8 % of them) jump by more than `jump`. The two columns
-    where a diagonal moves from one row to the next are not counted, so a
-    diagonal band does not cut, and one anomalous cell cannot cut either.
+    where a diagonal moves from one row to the next are not counted when
+    both jump in opposite directions, as a moving diagonal does, so a
+    diagonal band does not cut while the edge of a small corner block
+    does; and one anomalous cell cannot cut either.
 
     Returns:
         The segment number of every row.
@@ -230,11 +417,12 @@ def segment(y: np.ndarray, jump: float) -> np.ndarray:
     rows, cols = y.shape
     if rows < 2:
         return np.zeros(rows, dtype=np.int64)
-    step = np.abs(np.diff(y, axis=0))
+    signed = np.diff(y, axis=0)
+    step = np.abs(signed)
+    index = np.arange(min(rows - 1, cols - 1))
+    moving = signed[index, index] * signed[index, index + 1] < -(jump**2)
     for column in (0, 1):
-        index = np.arange(rows - 1)
-        inside = index + column < cols
-        step[index[inside], index[inside] + column] = np.nan
+        step[index[moving], index[moving] + column] = np.nan
     jumps = np.sum(step > jump, axis=1)
     compared = np.sum(np.isfinite(step), axis=1)
     cut = jumps >= np.maximum(2, 0.08 * compared)
@@ -287,7 +475,8 @@ def candidate_fits(y: np.ndarray, jump: float, *, confusion: bool = False) -> li
     if min(rows, cols) < 2:
         return [constant_fit(y, order)]
 
-    offset = offset_fit(y, order)
+    plain = offset_lines(y, order)
+    offset = _fill_short_lines(plain, y)
     if confusion:
         fits = [diagonal_fit(y, order), offset]
         return fits + (block_fits(y, jump, order) if min(rows, cols) >= 4 else [])
@@ -296,7 +485,7 @@ def candidate_fits(y: np.ndarray, jump: float, *, confusion: bool = False) -> li
     fits.append(antidiagonal_fit(y, order))
     if min(rows, cols) >= 3:
         fits.append(rows_columns_fit(y))
-        fits.append(offset_rows_columns_fit(offset, y))
+        fits.append(offset_rows_columns_fit(plain, y))
     if min(rows, cols) >= 4:
         fits += block_fits(y, jump, order)
     return fits

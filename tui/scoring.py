@@ -245,9 +245,10 @@ def _level_scale(
     which = _strata(expected, judged, groups, count)
     spread = np.abs(residual[judged] - np.median(residual[judged]))
     sizes = np.bincount(which)
-    medians = np.array(
-        [np.median(spread[which == b]) if sizes[b] else 0.0 for b in range(sizes.size)]
+    by_stratum = np.split(
+        spread[np.argsort(which.astype(np.int16), kind="stable")], np.cumsum(sizes)[:-1]
     )
+    medians = np.array([np.median(part) if part.size else 0.0 for part in by_stratum])
     scale[judged] = 1.4826 * medians[which]
     return scale
 
