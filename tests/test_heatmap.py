@@ -446,3 +446,263 @@ async def test_row_and_column_labels_of_the_cursor_are_picked_out():
         assert row_line[0].style == cursor_style
         assert [s.text.strip() for s in ticks if s.style == cursor_style] == ["2"]
         assert cell_len(row_line[0].text) == heatmap._row_label_width
+
+
+def one_bad_cell(rows: int = 200, cols: int = 160) -> Matrix:
+    """A uniformly good matrix with one collapsed cell and one missing cell."""
+    values = np.full((rows, cols), 0.9)
+    values[150, 120] = 0.1
+    values[10, 10] = np.nan
+    return Matrix(values, x_label="predicted", y_label="true")
+
+
+def overview_cells(heatmap: Heatmap, y: int) -> list[Segment]:
+    """The cell segments of overview line `y`, one per character."""
+    strip = heatmap.render_line(y)
+    width = len(heatmap.matrix.col_labels) // heatmap.block_size + 1
+    start = heatmap.label_width
+    return [next(iter(strip.crop(x, x + 1))) for x in range(start, start + width)]
+
+
+async def test_z_shows_the_whole_matrix_in_half_blocks_and_z_again_zooms_back():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z")
+        await pilot.pause()
+
+        block = heatmap.block_size
+        assert heatmap.is_overview
+        assert (
+            heatmap.render_line(0)
+            .text.rstrip()
+            .endswith(f"overview · min of {block}×{block} cells")
+        )
+        assert heatmap.scroll_offset == (0, 0)
+        assert heatmap.virtual_size.width <= heatmap.size.width
+        assert heatmap.virtual_size.height <= heatmap.size.height
+        row_text = heatmap.render_line(heatmap.header_height).text
+        assert set(row_text[heatmap.label_width :].strip()) == {"▀"}
+
+        await pilot.press("z")
+        await pilot.pause()
+        assert not heatmap.is_overview
+        assert "▀" not in heatmap.render_line(heatmap.header_height).text
+
+
+async def test_m_cycles_the_aggregate_only_in_the_overview():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("m")
+        assert heatmap.aggregate == "min"
+        assert heatmap.check_action("cycle_aggregate", ()) is None
+
+        seen = []
+        await pilot.press("z")
+        for _ in range(3):
+            await pilot.press("m")
+            seen.append(heatmap.aggregate)
+        await pilot.pause()
+
+        assert seen == ["max", "mean", "min"]
+        assert heatmap.check_action("cycle_aggregate", ()) is True
+        assert heatmap.check_action("widen_cells", ()) is None
+
+
+async def test_a_counts_matrix_opens_its_overview_on_max():
+    values = np.arange(400, dtype=float).reshape(20, 20)
+    app = HeatmapApp(Matrix(values))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("z")
+
+        assert app.query_one(Heatmap).aggregate == "max"
+
+
+async def test_overview_arrows_move_a_block_at_a_time():
+    app = HeatmapApp(one_bad_cell())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z", "right", "right", "down")
+        await pilot.pause()
+
+        block = heatmap.block_size
+        row, col = heatmap.cursor
+        assert heatmap.block_cursor == (1, 2)
+        assert (row // block, col // block) == (1, 2)
+        assert app.highlighted[-1] == heatmap.cursor
+
+        await pilot.press("G")
+        last = ((200 - 1) // block, (160 - 1) // block)
+        assert heatmap.block_cursor == last
+
+
+async def test_enter_in_the_overview_zooms_in_on_the_blocks_worst_cell():
+    app = HeatmapApp(one_bad_cell())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z")
+        block = heatmap.block_size
+        await pilot.press(*["down"] * (150 // block), *["right"] * (120 // block))
+        assert heatmap.cursor == (150, 120)
+
+        await pilot.press("enter")
+        await pilot.pause()
+
+        assert not heatmap.is_overview
+        assert heatmap.cursor == (150, 120)
+        assert app.selected == []
+        scroll_x, scroll_y = heatmap.scroll_offset
+        y = heatmap.header_height + 150 - scroll_y
+        x = heatmap.label_width + 120 * heatmap.cell_width - scroll_x
+        assert 0 <= y < heatmap.size.height
+        assert 0 <= x < heatmap.size.width
+        assert "0.10" in heatmap.render_line(y).text
+
+
+async def test_zoom_lands_on_the_worst_cell_of_the_cursor_block_even_unmoved():
+    app = HeatmapApp(one_bad_cell())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        heatmap.move_cursor(153, 121)
+        await pilot.press("z")
+        block = heatmap.block_size
+        assert heatmap.block_cursor == (150 // block, 120 // block)
+
+        await pilot.press("z")
+
+        assert not heatmap.is_overview
+        assert heatmap.cursor == (150, 120)
+
+
+async def test_overview_half_blocks_show_the_upper_and_lower_block_colours():
+    values = np.array([[0.0, 1.0], [1.0, np.nan], [0.5, 0.0]])
+    app = HeatmapApp(Matrix(values))
+    async with app.run_test(size=(40, 12)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z", "right")
+        await pilot.pause()
+
+        first, second = overview_cells(heatmap, heatmap.header_height)[:2]
+        third = overview_cells(heatmap, heatmap.header_height + 1)[0]
+
+        assert heatmap.block_size == 1
+        assert first.text == "▀"
+        assert first.style.color.triplet == tuple(int(c) for c in PALETTE[0])
+        assert first.style.bgcolor.triplet == tuple(int(c) for c in PALETTE[255])
+        assert second.style.color.triplet == (255, 204, 0)
+        assert third.style.color.triplet == tuple(int(c) for c in PALETTE[128])
+        assert third.style.bgcolor == heatmap.rich_style.bgcolor
+
+
+async def test_overview_without_colour_draws_one_block_row_a_line_in_shades():
+    values = np.array([[0.0, 1.0], [1.0, np.nan], [0.5, 0.0]])
+    app = HeatmapApp(Matrix(values), colour_mode="none")
+    async with app.run_test(size=(40, 12)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z")
+        await pilot.pause()
+
+        texts = [
+            "".join(s.text for s in overview_cells(heatmap, heatmap.header_height + i))
+            for i in range(3)
+        ]
+
+        assert [text[:2] for text in texts] == [" █", "█·", "▒ "]
+        assert overview_cells(heatmap, heatmap.header_height)[0].style.reverse
+
+
+async def test_an_overview_move_repaints_only_the_blocks_and_labels_it_changes():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(120, 40)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.press("z")
+        await pilot.pause()
+        refreshed: list[Region] = []
+        original = heatmap.refresh
+
+        def spy(*regions, **options):
+            refreshed.extend(regions)
+            return original(*regions, **options)
+
+        heatmap.refresh = spy  # type: ignore[method-assign]
+        await pilot.press("down", "down", "right")
+        await pilot.pause()
+
+        assert refreshed
+        assert all(region.height == 1 for region in refreshed)
+        assert max(region.width for region in refreshed) <= heatmap.label_width
+
+
+async def test_the_position_line_shows_where_the_view_is_in_a_large_matrix():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        first = heatmap.render_line(0).text.rstrip()
+        await pilot.press("pagedown", "pagedown", "end")
+        await pilot.pause()
+        moved = heatmap.render_line(0).text.rstrip()
+
+        assert heatmap.header_height == 2
+        assert first.endswith("rows 0–20 / 300 · cols 0–11 / 300")
+        top = heatmap.scroll_offset.y
+        assert moved.endswith(f"rows {top}–{top + 20} / 300 · cols 288–299 / 300")
+        assert heatmap.position_text() in moved
+
+
+async def test_a_matrix_that_fits_shows_no_position_line():
+    app = HeatmapApp(sample())
+    async with app.run_test(size=(120, 40)):
+        heatmap = app.query_one(Heatmap)
+
+        assert "rows" not in heatmap.render_line(0).text
+        assert heatmap.render_line(0).text.strip() == heatmap.matrix.x_label
+
+
+async def spy_refreshes(heatmap: Heatmap, pilot, action) -> list[Region]:
+    """The regions the heatmap asks to repaint while `action` runs."""
+    await pilot.pause()
+    refreshed: list[Region] = []
+    original = heatmap.refresh
+
+    def spy(*regions, **options):
+        refreshed.extend(regions)
+        return original(*regions, **options)
+
+    heatmap.refresh = spy  # type: ignore[method-assign]
+    await action()
+    await pilot.pause()
+    heatmap.refresh = original  # type: ignore[method-assign]
+    return refreshed
+
+
+async def test_a_sideways_move_leaves_the_row_label_alone_and_a_vertical_one_the_tick():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(120, 40)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        tick_line = heatmap.header_height - 1
+
+        sideways = await spy_refreshes(heatmap, pilot, lambda: pilot.press("right"))
+        down = await spy_refreshes(heatmap, pilot, lambda: pilot.press("down"))
+
+        assert not [r for r in sideways if r.x == 0 and r.y >= heatmap.header_height]
+        assert [r for r in sideways if r.y == tick_line]
+        assert not [r for r in down if r.y == tick_line]
+        assert len([r for r in down if r.x == 0]) == 2
+
+
+async def test_new_anomaly_marks_repaint_only_the_rows_they_change():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(120, 40)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        heatmap.set_anomalies({(3, 4): "collapse"})
+        await pilot.pause()
+
+        async def mark() -> None:
+            heatmap.set_anomalies({(3, 4): "collapse", (7, 2): "spike"})
+
+        refreshed = await spy_refreshes(heatmap, pilot, mark)
+
+        assert [r.y for r in refreshed] == [heatmap.header_height + 7]
+        row_text = cell_segments(heatmap, 7)[2].text
+        assert row_text.endswith("▲")

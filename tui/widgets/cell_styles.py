@@ -35,6 +35,19 @@ _MARKED = Style(bold=True)
 _BLACK_256, _WHITE_256 = 16, 231
 _BLACK_16, _WHITE_16 = 0, 15
 
+CURSOR_LEVEL = -2
+"""The level that stands for the cursor's colour in an overview half block."""
+
+_HALF_BLOCKS_KEPT = 8192
+"""More overview styles than a screen of half blocks needs; past it, start over."""
+
+# The overview cursor is a colour off the red-gray-blue scale: gold.
+_CURSOR_COLOURS = {
+    "truecolor": Color.from_rgb(255, 204, 0),
+    "256": Color.from_ansi(220),
+    "16": Color.from_ansi(11),
+}
+
 
 def _nearest_xterm(rgb: tuple[int, int, int]) -> int:
     """The xterm colour number (16..255) closest to `rgb`."""
@@ -78,6 +91,7 @@ class CellStyles:
             self.shades = tuple(SHADES)
         else:
             self.shades = (" ",) * len(self.normal)
+        self._half_blocks: dict[tuple[int, int | None, Color | None], Style] = {}
 
     def _colour_pairs(self) -> list[tuple[Color | None, Color | None]]:
         """(text, background) colours per level, then those of a missing cell."""
@@ -121,3 +135,32 @@ class CellStyles:
         index = np.clip(index, 0, count - 1)
         index[missing] = -1
         return index
+
+    def colour_of_level(self, level: int) -> Color | None:
+        """The background colour drawn for a level, missing or the cursor."""
+        if level == CURSOR_LEVEL:
+            return _CURSOR_COLOURS.get(self.colour_mode)
+        if level < 0:
+            return self.missing.bgcolor
+        return self.normal[level].bgcolor
+
+    def half_block(
+        self, upper: int, lower: int | None, background: Color | None
+    ) -> Style:
+        """The style of an overview `▀` showing two levels, one above the other.
+
+        Args:
+            upper: the level of the upper half (`-1` missing, `CURSOR_LEVEL`).
+            lower: the same for the lower half; `None` when there is no lower
+                half, which then shows `background`.
+            background: the widget's own background colour.
+        """
+        key = (upper, lower, background)
+        style = self._half_blocks.get(key)
+        if style is None:
+            below = background if lower is None else self.colour_of_level(lower)
+            style = Style(color=self.colour_of_level(upper), bgcolor=below)
+            if len(self._half_blocks) >= _HALF_BLOCKS_KEPT:
+                self._half_blocks.clear()
+            self._half_blocks[key] = style
+        return style

@@ -5,13 +5,21 @@ by index, so the cost of drawing follows the screen and not the matrix. Row
 tick labels stay pinned at the left and column tick labels at the top while
 the cells scroll. A cursor move repaints only the two cells and the labels it
 changes.
+
+For a matrix larger than the view, `z` switches to an overview: each
+character shows a square block of cells by one aggregate (min, max or mean,
+cycled with `m`), two blocks per character with half-block glyphs, so the
+whole matrix fits; the cursor then walks blocks and `z` or Enter zooms back
+in on the cell the block's colour comes from.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import ClassVar
 
+import numpy as np
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
@@ -25,9 +33,10 @@ from textual.strip import Strip
 
 from tui.matrix import Matrix
 from tui.numbers import format_value
+from tui.overview import AGGREGATES, BlockCache, ValueSummary, fit_block, summarise
 from tui.scale import ColourScale
 from tui.text import shorten
-from tui.widgets.cell_styles import CellStyles
+from tui.widgets.cell_styles import CURSOR_LEVEL, CellStyles
 
 MIN_CELL_WIDTH = 1
 MAX_CELL_WIDTH = 12
@@ -40,17 +49,27 @@ GLYPHS = {"collapse": "▼", "spike": "▲", "impossible": "!"}
 """The mark drawn in an anomalous cell, by anomaly kind."""
 OTHER_GLYPH = "◆"
 MISSING_MARK = "·"
+HALF_BLOCK = "▀"
+"""The overview glyph: its text colour is the upper block, its background the lower."""
+COLUMN_MARK = "▼"
+"""Marks the cursor's block column on the overview's tick line."""
 
 
-def default_cell_width(matrix: Matrix) -> int:
-    """The cell width that fits the matrix's values with a space either side."""
-    finite = matrix.finite_values
-    if finite.size == 0:
+def default_cell_width(matrix: Matrix, summary: ValueSummary | None = None) -> int:
+    """The cell width that fits the matrix's values with a space either side.
+
+    Args:
+        matrix: the matrix on show.
+        summary: its `summarise` result, when already known.
+    """
+    if summary is None:
+        summary = summarise(matrix.values)
+    if summary.low is None or summary.high is None:
         return 6
-    if matrix.is_counts:
-        widest = len(f"{int(finite.max())}")
+    if summary.is_counts:
+        widest = len(f"{int(summary.high)}")
     else:
-        extremes = (float(finite.min()), float(finite.max()))
+        extremes = (summary.low, summary.high)
         widest = max(len(format_value(value, 4)) for value in extremes)
     return min(max(widest + 2, 6), MAX_CELL_WIDTH)
 
@@ -114,6 +133,8 @@ class Heatmap(ScrollView, can_focus=True):
         Binding("plus,equals_sign", "widen_cells", "Wider cells"),
         Binding("minus", "narrow_cells", "Narrower cells"),
         Binding("enter", "select_cell", "Select cell", show=False),
+        Binding("z", "toggle_overview", "Overview / zoom in", show=False),
+        Binding("m", "cycle_aggregate", "Block aggregate (in overview)", show=False),
     ]
 
     cursor: reactive[tuple[int, int]] = reactive((0, 0), repaint=False)
@@ -165,14 +186,27 @@ class Heatmap(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._matrix = matrix
         self._styles = CellStyles(scale, colour_mode)
         self._marks: dict[int, dict[int, str]] = {}
+        self._mark_versions: dict[int, int] = {}
+        """How often each row's marks changed, so its cached lines are redrawn."""
         self._generation = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._measure_labels()
-        self.set_reactive(Heatmap.cell_width, default_cell_width(matrix))
+        self._overview = False
+        self._fits = True
+        self._overview_levels: tuple[tuple, np.ndarray] = ((), np.empty((0, 0)))
+        self._take_matrix(matrix)
+        self.set_reactive(Heatmap.cell_width, self._default_width)
         self._update_virtual_size()
+
+    def _take_matrix(self, matrix: Matrix) -> None:
+        """Measure a new matrix once: its values, labels and overview blocks."""
+        self._matrix = matrix
+        self._summary = summarise(matrix.values)
+        self._default_width = default_cell_width(matrix, self._summary)
+        self._blocks = BlockCache(matrix.values)
+        self._how = "max" if self._summary.is_counts else "min"
+        self._measure_labels()
 
     @property
     def matrix(self) -> Matrix:
@@ -185,8 +219,38 @@ class Heatmap(ScrollView, can_focus=True):
 
     @property
     def header_height(self) -> int:
-        """Lines above the cells: the x-axis name (if any) and the column ticks."""
-        return 2 if self._matrix.x_label else 1
+        """Lines above the cells: the x-axis name and position line, and the ticks.
+
+        The first line is there when the matrix has an x-axis name, or when
+        the position in a matrix larger than the view needs showing.
+        """
+        if self._matrix.x_label or self._overview or not self._fits:
+            return 2
+        return 1
+
+    @property
+    def is_overview(self) -> bool:
+        """Whether the grid shows the whole matrix in blocks."""
+        return self._overview
+
+    @property
+    def aggregate(self) -> str:
+        """What an overview block shows of its cells: min, max or mean."""
+        return self._how
+
+    @property
+    def block_size(self) -> int:
+        """Matrix cells per overview block side, fitted to the view."""
+        width, height = self.size
+        across = max(1, width - self.label_width)
+        down = max(1, height - 2) * self._rows_per_line()
+        return fit_block(self._matrix.n_rows, self._matrix.n_cols, across, down)
+
+    @property
+    def block_cursor(self) -> tuple[int, int]:
+        """The overview block holding the cursor, as (block row, block column)."""
+        block = self.block_size
+        return self.cursor[0] // block, self.cursor[1] // block
 
     @property
     def label_width(self) -> int:
@@ -199,13 +263,12 @@ class Heatmap(ScrollView, can_focus=True):
 
     def set_matrix(self, matrix: Matrix, scale: ColourScale) -> None:
         """Show another matrix, keeping the cursor inside it."""
-        old_default = default_cell_width(self._matrix)
-        self._matrix = matrix
+        old_default = self._default_width
+        self._take_matrix(matrix)
         self._styles = CellStyles(scale, self._styles.colour_mode)
         self._marks = {}
-        self._measure_labels()
         if self.cell_width == old_default:
-            self.set_reactive(Heatmap.cell_width, default_cell_width(matrix))
+            self.set_reactive(Heatmap.cell_width, self._default_width)
         self._invalidate()
 
         before = self.cursor
@@ -220,8 +283,20 @@ class Heatmap(ScrollView, can_focus=True):
         for (row, col), kind in marks.items():
             if 0 <= row < rows and 0 <= col < cols:
                 by_row.setdefault(row, {})[col] = GLYPHS.get(kind, OTHER_GLYPH)
+        changed = {
+            row
+            for row in by_row.keys() | self._marks.keys()
+            if by_row.get(row) != self._marks.get(row)
+        }
         self._marks = by_row
-        self._invalidate()
+        for row in changed:
+            self._mark_versions[row] = self._mark_versions.get(row, 0) + 1
+        if self._overview:
+            return
+        scroll_y = self.scroll_offset.y
+        width = self.size.width
+        for row in changed:
+            self.refresh(Region(0, self.header_height + row - scroll_y, width, 1))
 
     def set_colour_mode(self, colour_mode: str) -> None:
         """Redraw in another colour mode: truecolor, 256, 16 or none."""
@@ -250,9 +325,24 @@ class Heatmap(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         rows, cols = self._matrix.shape
+        width, height = self.size
+        self._fits = (
+            rows + 2 <= height and self.label_width + cols * self.cell_width <= width
+        )
+        if self._overview:
+            block = self.block_size
+            lines = math.ceil(math.ceil(rows / block) / self._rows_per_line())
+            self.virtual_size = Size(
+                self.label_width + math.ceil(cols / block), self.header_height + lines
+            )
+            return
         self.virtual_size = Size(
             self.label_width + cols * self.cell_width, self.header_height + rows
         )
+
+    def _rows_per_line(self) -> int:
+        """Block rows per overview line: two half blocks, or one shade character."""
+        return 1 if self._styles.colour_mode == "none" else 2
 
     def validate_cursor(self, cursor: tuple[int, int]) -> tuple[int, int]:
         rows, cols = self._matrix.shape
@@ -263,10 +353,15 @@ class Heatmap(ScrollView, can_focus=True):
         return min(max(width, MIN_CELL_WIDTH), MAX_CELL_WIDTH)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        for row, col in {old, new}:
-            for region in self._cursor_regions(row, col):
-                self.refresh(region)
-        self._scroll_cursor_into_view()
+        if self._overview:
+            for row, col in {old, new}:
+                for region in self._block_regions(row, col):
+                    self.refresh(region)
+        else:
+            for row, col in {old, new}:
+                for region in self._cursor_regions(row, col, old, new):
+                    self.refresh(region)
+            self._scroll_cursor_into_view()
         self.post_message(self.CellHighlighted(self, *new))
 
     def watch_cell_width(self) -> None:
@@ -274,20 +369,40 @@ class Heatmap(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_cursor_into_view)
 
     def on_resize(self) -> None:
+        self._update_virtual_size()
         self.call_after_refresh(self._scroll_cursor_into_view)
 
-    def _cursor_regions(self, row: int, col: int) -> list[Region]:
-        """Widget regions showing a cell, its row label and its column label."""
+    def _block_regions(self, row: int, col: int) -> list[Region]:
+        """Overview regions showing the block of a cell and its labels."""
+        block = self.block_size
+        x = self.label_width + col // block
+        y = self.header_height + row // block // self._rows_per_line()
+        visible = self.size.region
+        regions = (
+            Region(x, y, 1, 1),
+            Region(0, y, self._row_label_width, 1),
+            Region(x, self.header_height - 1, 1, 1),
+        )
+        return [region.intersection(visible) for region in regions]
+
+    def _cursor_regions(
+        self, row: int, col: int, old: tuple[int, int], new: tuple[int, int]
+    ) -> list[Region]:
+        """Widget regions that a cursor move from `old` to `new` changes at a cell.
+
+        The cell itself, and its row and column labels only when the move
+        changes row or column: every region sent costs bytes on the wire.
+        """
         scroll_x, scroll_y = self.scroll_offset
         width = self.cell_width
         x = self.label_width + col * width - scroll_x
         y = self.header_height + row - scroll_y
         visible = self.size.region
-        regions = (
-            Region(x, y, width, 1),
-            Region(0, y, self._row_label_width, 1),
-            Region(x, self.header_height - 1, width, 1),
-        )
+        regions = [Region(x, y, width, 1)]
+        if old[0] != new[0]:
+            regions.append(Region(0, y, self._row_label_width, 1))
+        if old[1] != new[1]:
+            regions.append(Region(x, self.header_height - 1, width, 1))
         return [region.intersection(visible) for region in regions]
 
     def _scroll_cursor_into_view(self) -> None:
@@ -296,6 +411,8 @@ class Heatmap(ScrollView, can_focus=True):
         Centring rather than scrolling a line at a time means a run of arrow
         keys redraws the whole grid at most once every half page of moves.
         """
+        if self._overview:
+            return
         row, col = self.cursor
         width = self.cell_width
         region = Region(
@@ -324,8 +441,27 @@ class Heatmap(ScrollView, can_focus=True):
         return rows, cols
 
     def _move_by(self, rows: int, cols: int) -> None:
+        """Move by cells, or in the overview by blocks."""
         row, col = self.cursor
-        self.cursor = (row + rows, col + cols)
+        if not self._overview:
+            self.cursor = (row + rows, col + cols)
+            return
+        block = self.block_size
+        last_row = (self._matrix.n_rows - 1) // block
+        last_col = (self._matrix.n_cols - 1) // block
+        block_row = min(max(row // block + rows, 0), last_row)
+        block_col = min(max(col // block + cols, 0), last_col)
+        self.cursor = self._blocks.target(block, (block_row, block_col), self._how)
+
+    def _go(self, row: int, col: int) -> None:
+        """Put the cursor on a cell, or in the overview on its block's chosen cell."""
+        if not self._overview:
+            self.cursor = (row, col)
+            return
+        block = self.block_size
+        self.cursor = self._blocks.target(
+            block, (row // block, col // block), self._how
+        )
 
     def action_cursor_up(self) -> None:
         self._move_by(-1, 0)
@@ -356,16 +492,16 @@ class Heatmap(ScrollView, can_focus=True):
         self._move_by(max(1, self._grid_size()[0] // 2), 0)
 
     def action_row_start(self) -> None:
-        self.cursor = (self.cursor[0], 0)
+        self._go(self.cursor[0], 0)
 
     def action_row_end(self) -> None:
-        self.cursor = (self.cursor[0], self._matrix.n_cols - 1)
+        self._go(self.cursor[0], self._matrix.n_cols - 1)
 
     def action_first_cell(self) -> None:
-        self.cursor = (0, 0)
+        self._go(0, 0)
 
     def action_last_cell(self) -> None:
-        self.cursor = (self._matrix.n_rows - 1, self._matrix.n_cols - 1)
+        self._go(self._matrix.n_rows - 1, self._matrix.n_cols - 1)
 
     def action_widen_cells(self) -> None:
         self.cell_width += 1
@@ -374,7 +510,48 @@ class Heatmap(ScrollView, can_focus=True):
         self.cell_width -= 1
 
     def action_select_cell(self) -> None:
+        """Select the cell under the cursor; in the overview, zoom in instead."""
+        if self._overview:
+            self._zoom_in()
+            return
         self.post_message(self.CellSelected(self, *self.cursor))
+
+    def action_toggle_overview(self) -> None:
+        """Show the whole matrix in blocks, or zoom back in on the cursor's block."""
+        if self._overview:
+            self._zoom_in()
+            return
+        self._overview = True
+        self._invalidate()
+        self.scroll_to(0, 0, animate=False, force=True, immediate=True)
+        self.refresh_bindings()
+
+    def _zoom_in(self) -> None:
+        """Leave the overview on the cell the cursor's block colour comes from."""
+        row, col = self.cursor
+        block = self.block_size
+        target = self._blocks.target(block, (row // block, col // block), self._how)
+        self._overview = False
+        self._invalidate()
+        self.refresh_bindings()
+        self.cursor = target
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def action_cycle_aggregate(self) -> None:
+        """Show the overview's blocks by the next aggregate: min, max, mean."""
+        if not self._overview:
+            return
+        self._how = AGGREGATES[(AGGREGATES.index(self._how) + 1) % len(AGGREGATES)]
+        self._invalidate()
+        self._go(*self.cursor)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out the aggregate key outside the overview, cell widths inside it."""
+        if action == "cycle_aggregate":
+            return True if self._overview else None
+        if action in ("widen_cells", "narrow_cells") and self._overview:
+            return None
+        return True
 
     def on_click(self, event: events.Click) -> None:
         """Move the cursor to the clicked cell, or along a clicked label."""
@@ -382,6 +559,9 @@ class Heatmap(ScrollView, can_focus=True):
         if offset is None:
             return
         x, y = offset
+        if self._overview:
+            self._click_block(x, y)
+            return
         row, col = self.cursor
         scroll_x, scroll_y = self.scroll_offset
         on_cells = x >= self.label_width
@@ -396,16 +576,53 @@ class Heatmap(ScrollView, can_focus=True):
         if row < self._matrix.n_rows and col < self._matrix.n_cols:
             self.cursor = (row, col)
 
+    def _click_block(self, x: int, y: int) -> None:
+        """Move the overview cursor to the clicked block (the upper of a pair)."""
+        block = self.block_size
+        block_row = (y - self.header_height) * self._rows_per_line()
+        block_col = x - self.label_width
+        if y < self.header_height or block_col < 0:
+            return
+        if block_row * block < self._matrix.n_rows and block_col * block < (
+            self._matrix.n_cols
+        ):
+            self.cursor = self._blocks.target(block, (block_row, block_col), self._how)
+
+    def position_text(self) -> str:
+        """Where the view is, e.g. `rows 120–159 / 4000 · cols 30–48 / 4000`.
+
+        Positions are 0-based and inclusive, like the labels of a matrix
+        without any. In the overview it names the aggregate and block size.
+        """
+        rows, cols = self._matrix.shape
+        if self._overview:
+            block = self.block_size
+            return f"overview · {self._how} of {block}×{block} cells"
+        scroll_x, scroll_y = self.scroll_offset
+        view_height = self.scrollable_content_region.height - self.header_height
+        first_row = min(scroll_y, rows - 1)
+        last_row = min(rows, scroll_y + max(1, view_height)) - 1
+        first, last, _ = self._visible_columns(scroll_x, self.size.width)
+        return (
+            f"rows {first_row}–{last_row} / {rows} · "
+            f"cols {first}–{max(first, last - 1)} / {cols}"
+        )
+
     def render_line(self, y: int) -> Strip:
+        if self._overview:
+            return self._render_overview_line(y)
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         cursor_row, cursor_col = self.cursor
         if y < self.header_height:
             key: tuple = ("header", y, scroll_x, width, cursor_col)
+            if not self._fits:
+                key += (scroll_y, self.size.height)
         else:
             row = y - self.header_height + scroll_y
             on_row = cursor_col if row == cursor_row else -1
-            key = ("row", row, scroll_x, width, on_row)
+            marked = self._mark_versions.get(row, 0)
+            key = ("row", row, scroll_x, width, on_row, marked)
         key += (self._generation, self.cell_width)
 
         strip = self._lines.get(key)
@@ -443,6 +660,8 @@ class Heatmap(ScrollView, can_focus=True):
         corner_width = self._row_label_width
         if y < self.header_height - 1:
             shown = min(room, (self._matrix.n_cols * self.cell_width) - scroll_x)
+            if not self._fits:
+                return self._render_title_line(room, width)
             name = _fit(self._matrix.x_label, max(shown, 0), "center")
             segments = [
                 Segment(" " * self.label_width, self.rich_style),
@@ -454,6 +673,14 @@ class Heatmap(ScrollView, can_focus=True):
         segments = [Segment(corner, axis), Segment(" ", self.rich_style)]
         cursor_style = self.get_component_rich_style("heatmap--label-cursor")
         cells: list[Segment] = []
+        if self._overview:
+            block_col = self.block_cursor[1]
+            if block_col < room:
+                segments += [
+                    Segment(" " * block_col, self.rich_style),
+                    Segment(COLUMN_MARK, cursor_style),
+                ]
+            return self._finish(segments, width)
         labels = self._matrix.col_labels
         tick_room = self.cell_width - 1 if self.cell_width >= 3 else self.cell_width
         gap = " " * (self.cell_width - tick_room)
@@ -487,7 +714,7 @@ class Heatmap(ScrollView, can_focus=True):
         marks = self._marks.get(row, {})
         cursor_col = self.cursor[1] if row == self.cursor[0] else -1
         styles = self._styles
-        counts = self._matrix.is_counts
+        counts = self._summary.is_counts
         segments = []
         for offset, level in enumerate(levels.tolist()):
             col = first + offset
@@ -525,3 +752,118 @@ class Heatmap(ScrollView, can_focus=True):
         if len(text) == room + 1:
             return text + tail
         return shade + "…".rjust(room) + tail
+
+    def _render_title_line(self, room: int, width: int) -> Strip:
+        """The x-axis name with the position indicator at the right."""
+        indicator = self.position_text()
+        name_room = max(0, room - cell_len(indicator) - 2)
+        if self._overview:
+            shown = min(name_room, self._overview_shape()[1])
+        else:
+            shown = name_room
+        name = _fit(self._matrix.x_label, shown, "center")
+        segments = [
+            Segment(" " * self.label_width, self.rich_style),
+            Segment(name, self.get_component_rich_style("heatmap--axis-name")),
+            Segment(" " * (name_room - shown + 1), self.rich_style),
+            Segment(
+                _fit(indicator, room - name_room - 1, "right"),
+                self.get_component_rich_style("heatmap--label"),
+            ),
+        ]
+        return self._finish(segments, width)
+
+    def _overview_shape(self) -> tuple[int, int]:
+        rows, cols = self._matrix.shape
+        block = self.block_size
+        return math.ceil(rows / block), math.ceil(cols / block)
+
+    def _block_levels(self, block: int) -> np.ndarray:
+        """Style levels of every block, for the view's block size and aggregate.
+
+        The reduced matrix is no larger than the view, so its levels are
+        computed whole, once per block size, aggregate and colour mode.
+        """
+        key = (block, self._how, id(self._styles))
+        if self._overview_levels[0] != key:
+            reduced = self._blocks.reduced(block, self._how)
+            self._overview_levels = (key, self._styles.levels(reduced))
+        return self._overview_levels[1]
+
+    def _render_overview_line(self, y: int) -> Strip:
+        width = self.size.width
+        block = self.block_size
+        block_row, block_col = self.block_cursor
+        per_line = self._rows_per_line()
+        if y < self.header_height:
+            on = block_col
+        else:
+            top = (y - self.header_height) * per_line
+            on = block_col if top <= block_row < top + per_line else -1
+        key = ("overview", y, width, block, self._how, on, self._generation)
+
+        strip = self._lines.get(key)
+        if strip is None:
+            if y < self.header_height - 1:
+                strip = self._render_title_line(width - self.label_width, width)
+            elif y < self.header_height:
+                strip = self._render_header(y, 0, width)
+            else:
+                strip = self._render_block_row(y - self.header_height, block, on)
+            self._lines[key] = strip
+        return strip
+
+    def _render_block_row(self, line: int, block: int, cursor_col: int) -> Strip:
+        """One overview line: one or two block rows of the reduced matrix."""
+        width = self.size.width
+        levels = self._block_levels(block)
+        per_line = self._rows_per_line()
+        top = line * per_line
+        block_rows, block_cols = levels.shape
+        if top >= block_rows:
+            return Strip.blank(width, self.rich_style)
+
+        label_style = self.get_component_rich_style(
+            "heatmap--label" if cursor_col < 0 else "heatmap--label-cursor"
+        )
+        label = self._matrix.row_labels[top * block]
+        segments = [
+            Segment(_fit(label, self._row_label_width, "right"), label_style),
+            Segment(" ", self.rich_style),
+        ]
+        count = max(0, min(width - self.label_width, block_cols))
+        cursor_half = self.block_cursor[0] - top if cursor_col >= 0 else -1
+        upper = levels[top, :count].tolist()
+        if per_line == 1:
+            segments += self._shade_cells(upper, cursor_col)
+            return self._finish(segments, width)
+
+        if top + 1 < block_rows:
+            lower = levels[top + 1, :count].tolist()
+        else:
+            lower = [None] * count
+        if cursor_half == 0 and cursor_col < count:
+            upper[cursor_col] = CURSOR_LEVEL
+        elif cursor_half == 1 and cursor_col < count:
+            lower[cursor_col] = CURSOR_LEVEL
+        background = self.rich_style.bgcolor
+        half_block = self._styles.half_block
+        segments += [
+            Segment(HALF_BLOCK, half_block(high, low, background))
+            for high, low in zip(upper, lower, strict=True)
+        ]
+        return self._finish(segments, width)
+
+    def _shade_cells(self, levels: list[int], cursor_col: int) -> list[Segment]:
+        """Overview cells without colour: a shade character per block."""
+        styles = self._styles
+        segments = []
+        for col, level in enumerate(levels):
+            on_cursor = col == cursor_col
+            if level < 0:
+                style = styles.missing_cursor if on_cursor else styles.missing
+                segments.append(Segment(MISSING_MARK, style))
+            else:
+                style = styles.cursor[level] if on_cursor else styles.normal[level]
+                segments.append(Segment(styles.shades[level], style))
+        return segments
