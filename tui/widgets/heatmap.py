@@ -6,21 +6,19 @@ tick labels stay pinned at the left and column tick labels at the top while
 the cells scroll. A cursor move repaints only the two cells and the labels it
 changes.
 
-For a matrix larger than the view, `z` switches to an overview: each
-character shows a square block of cells by one aggregate (min, max or mean,
-cycled with `m`), two blocks per character with half-block glyphs, so the
-whole matrix fits; the cursor then walks blocks and `z` or Enter zooms back
-in on the cell the block's colour comes from.
+For a matrix larger than the view, `z` switches to an overview (drawn by
+`heatmap_overview`): each character shows blocks of cells by one aggregate,
+cycled with `m`, so the whole matrix fits; the cursor then walks blocks and
+`z` or Enter zooms back in on the cell the block's colour comes from. The
+labels around the cells are laid out by `heatmap_labels`, the characters of
+the cells by `heatmap_cells`.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
-import numpy as np
-from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
@@ -32,61 +30,44 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.matrix import Matrix
-from tui.numbers import format_value
-from tui.overview import AGGREGATES, BlockCache, ValueSummary, fit_block, summarise
+from tui.overview import fit_block, summarise
 from tui.scale import ColourScale
-from tui.text import shorten
-from tui.widgets.cell_styles import CURSOR_LEVEL, CellStyles
+from tui.widgets.cell_styles import CellStyles
+from tui.widgets.heatmap_cells import (
+    MAX_CELL_WIDTH,
+    MIN_CELL_WIDTH,
+    NUMBERS_FROM,
+    default_cell_width,
+    row_cells,
+)
+from tui.widgets.heatmap_labels import (
+    LABEL_CAP,
+    LabelStyles,
+    axis_name_line,
+    corner,
+    finish,
+    row_label,
+    row_label_width,
+    tick_labels,
+    title_line,
+)
+from tui.widgets.heatmap_overview import Overview
 
-MIN_CELL_WIDTH = 1
-MAX_CELL_WIDTH = 12
-LABEL_CAP = 16
-"""The widest the row label column grows, in cells."""
-NUMBERS_FROM = 4
-"""The narrowest cell that prints its value; narrower cells are colour only."""
+__all__ = [
+    "GLYPHS",
+    "LABEL_CAP",
+    "MAX_CELL_WIDTH",
+    "MIN_CELL_WIDTH",
+    "NUMBERS_FROM",
+    "OTHER_GLYPH",
+    "Heatmap",
+    "default_cell_width",
+]
+
 
 GLYPHS = {"collapse": "▼", "spike": "▲", "impossible": "!"}
 """The mark drawn in an anomalous cell, by anomaly kind."""
 OTHER_GLYPH = "◆"
-MISSING_MARK = "·"
-HALF_BLOCK = "▀"
-"""The overview glyph: its text colour is the upper block, its background the lower."""
-COLUMN_MARK = "▼"
-"""Marks the cursor's block column on the overview's tick line."""
-
-
-def default_cell_width(matrix: Matrix, summary: ValueSummary | None = None) -> int:
-    """The cell width that fits the matrix's values with a space either side.
-
-    Args:
-        matrix: the matrix on show.
-        summary: its `summarise` result, when already known.
-    """
-    if summary is None:
-        summary = summarise(matrix.values)
-    if summary.low is None or summary.high is None:
-        return 6
-    if summary.is_counts:
-        widest = len(f"{int(summary.high)}")
-    else:
-        extremes = (summary.low, summary.high)
-        widest = max(len(format_value(value, 4)) for value in extremes)
-    return min(max(widest + 2, 6), MAX_CELL_WIDTH)
-
-
-def _fit(text: str, width: int, align: str = "left") -> str:
-    """Safe text shortened and padded to exactly `width` terminal cells."""
-    if width <= 0:
-        return ""
-    text = shorten(text, width)
-    while cell_len(text) > width:
-        text = text[:-1]
-    gap = width - cell_len(text)
-    if align == "right":
-        return " " * gap + text
-    if align == "center":
-        return " " * (gap // 2) + text + " " * (gap - gap // 2)
-    return text + " " * gap
 
 
 class Heatmap(ScrollView, can_focus=True):
@@ -192,9 +173,8 @@ class Heatmap(ScrollView, can_focus=True):
         """How often each row's marks changed, so its cached lines are redrawn."""
         self._generation = 0
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
-        self._overview = False
+        self._overview = Overview(self)
         self._fits = True
-        self._overview_levels: tuple[tuple, np.ndarray] = ((), np.empty((0, 0)))
         self._take_matrix(matrix)
         self.set_reactive(Heatmap.cell_width, self._default_width)
         self._update_virtual_size()
@@ -204,9 +184,8 @@ class Heatmap(ScrollView, can_focus=True):
         self._matrix = matrix
         self._summary = summarise(matrix.values)
         self._default_width = default_cell_width(matrix, self._summary)
-        self._blocks = BlockCache(matrix.values)
-        self._how = "max" if self._summary.is_counts else "min"
-        self._measure_labels()
+        self._overview.show_values(matrix.values, self._summary.is_counts)
+        self._row_label_width = row_label_width(matrix)
 
     @property
     def matrix(self) -> Matrix:
@@ -224,26 +203,26 @@ class Heatmap(ScrollView, can_focus=True):
         The first line is there when the matrix has an x-axis name, or when
         the position in a matrix larger than the view needs showing.
         """
-        if self._matrix.x_label or self._overview or not self._fits:
+        if self._matrix.x_label or self._overview.is_on or not self._fits:
             return 2
         return 1
 
     @property
     def is_overview(self) -> bool:
         """Whether the grid shows the whole matrix in blocks."""
-        return self._overview
+        return self._overview.is_on
 
     @property
     def aggregate(self) -> str:
         """What an overview block shows of its cells: min, max or mean."""
-        return self._how
+        return self._overview.aggregate
 
     @property
     def block_size(self) -> int:
         """Matrix cells per overview block side, fitted to the view."""
         width, height = self.size
         across = max(1, width - self.label_width)
-        down = max(1, height - 2) * self._rows_per_line()
+        down = max(1, height - 2) * self._overview.rows_per_line
         return fit_block(self._matrix.n_rows, self._matrix.n_cols, across, down)
 
     @property
@@ -291,7 +270,7 @@ class Heatmap(ScrollView, can_focus=True):
         self._marks = by_row
         for row in changed:
             self._mark_versions[row] = self._mark_versions.get(row, 0) + 1
-        if self._overview:
+        if self._overview.is_on:
             return
         scroll_y = self.scroll_offset.y
         width = self.size.width
@@ -315,34 +294,18 @@ class Heatmap(ScrollView, can_focus=True):
         self._generation += 1
         self._lines.clear()
 
-    def _measure_labels(self) -> None:
-        widest = max(
-            (cell_len(shorten(label, LABEL_CAP)) for label in self._matrix.row_labels),
-            default=1,
-        )
-        name = cell_len(shorten(self._matrix.y_label, LABEL_CAP))
-        self._row_label_width = max(1, min(max(widest, name), LABEL_CAP))
-
     def _update_virtual_size(self) -> None:
         rows, cols = self._matrix.shape
         width, height = self.size
         self._fits = (
             rows + 2 <= height and self.label_width + cols * self.cell_width <= width
         )
-        if self._overview:
-            block = self.block_size
-            lines = math.ceil(math.ceil(rows / block) / self._rows_per_line())
-            self.virtual_size = Size(
-                self.label_width + math.ceil(cols / block), self.header_height + lines
-            )
+        if self._overview.is_on:
+            self.virtual_size = self._overview.virtual_size()
             return
         self.virtual_size = Size(
             self.label_width + cols * self.cell_width, self.header_height + rows
         )
-
-    def _rows_per_line(self) -> int:
-        """Block rows per overview line: two half blocks, or one shade character."""
-        return 1 if self._styles.colour_mode == "none" else 2
 
     def validate_cursor(self, cursor: tuple[int, int]) -> tuple[int, int]:
         rows, cols = self._matrix.shape
@@ -353,9 +316,9 @@ class Heatmap(ScrollView, can_focus=True):
         return min(max(width, MIN_CELL_WIDTH), MAX_CELL_WIDTH)
 
     def watch_cursor(self, old: tuple[int, int], new: tuple[int, int]) -> None:
-        if self._overview:
+        if self._overview.is_on:
             for row, col in {old, new}:
-                for region in self._block_regions(row, col):
+                for region in self._overview.regions(row, col):
                     self.refresh(region)
         else:
             for row, col in {old, new}:
@@ -371,19 +334,6 @@ class Heatmap(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._update_virtual_size()
         self.call_after_refresh(self._scroll_cursor_into_view)
-
-    def _block_regions(self, row: int, col: int) -> list[Region]:
-        """Overview regions showing the block of a cell and its labels."""
-        block = self.block_size
-        x = self.label_width + col // block
-        y = self.header_height + row // block // self._rows_per_line()
-        visible = self.size.region
-        regions = (
-            Region(x, y, 1, 1),
-            Region(0, y, self._row_label_width, 1),
-            Region(x, self.header_height - 1, 1, 1),
-        )
-        return [region.intersection(visible) for region in regions]
 
     def _cursor_regions(
         self, row: int, col: int, old: tuple[int, int], new: tuple[int, int]
@@ -411,7 +361,7 @@ class Heatmap(ScrollView, can_focus=True):
         Centring rather than scrolling a line at a time means a run of arrow
         keys redraws the whole grid at most once every half page of moves.
         """
-        if self._overview:
+        if self._overview.is_on:
             return
         row, col = self.cursor
         width = self.cell_width
@@ -442,26 +392,18 @@ class Heatmap(ScrollView, can_focus=True):
 
     def _move_by(self, rows: int, cols: int) -> None:
         """Move by cells, or in the overview by blocks."""
-        row, col = self.cursor
-        if not self._overview:
-            self.cursor = (row + rows, col + cols)
+        if self._overview.is_on:
+            self.cursor = self._overview.cell_after_move(rows, cols)
             return
-        block = self.block_size
-        last_row = (self._matrix.n_rows - 1) // block
-        last_col = (self._matrix.n_cols - 1) // block
-        block_row = min(max(row // block + rows, 0), last_row)
-        block_col = min(max(col // block + cols, 0), last_col)
-        self.cursor = self._blocks.target(block, (block_row, block_col), self._how)
+        row, col = self.cursor
+        self.cursor = (row + rows, col + cols)
 
     def _go(self, row: int, col: int) -> None:
         """Put the cursor on a cell, or in the overview on its block's chosen cell."""
-        if not self._overview:
-            self.cursor = (row, col)
+        if self._overview.is_on:
+            self.cursor = self._overview.cell_for(row, col)
             return
-        block = self.block_size
-        self.cursor = self._blocks.target(
-            block, (row // block, col // block), self._how
-        )
+        self.cursor = (row, col)
 
     def action_cursor_up(self) -> None:
         self._move_by(-1, 0)
@@ -511,27 +453,25 @@ class Heatmap(ScrollView, can_focus=True):
 
     def action_select_cell(self) -> None:
         """Select the cell under the cursor; in the overview, zoom in instead."""
-        if self._overview:
+        if self._overview.is_on:
             self._zoom_in()
             return
         self.post_message(self.CellSelected(self, *self.cursor))
 
     def action_toggle_overview(self) -> None:
         """Show the whole matrix in blocks, or zoom back in on the cursor's block."""
-        if self._overview:
+        if self._overview.is_on:
             self._zoom_in()
             return
-        self._overview = True
+        self._overview.is_on = True
         self._invalidate()
         self.scroll_to(0, 0, animate=False, force=True, immediate=True)
         self.refresh_bindings()
 
     def _zoom_in(self) -> None:
         """Leave the overview on the cell the cursor's block colour comes from."""
-        row, col = self.cursor
-        block = self.block_size
-        target = self._blocks.target(block, (row // block, col // block), self._how)
-        self._overview = False
+        target = self._overview.cell_for(*self.cursor)
+        self._overview.is_on = False
         self._invalidate()
         self.refresh_bindings()
         self.cursor = target
@@ -539,17 +479,17 @@ class Heatmap(ScrollView, can_focus=True):
 
     def action_cycle_aggregate(self) -> None:
         """Show the overview's blocks by the next aggregate: min, max, mean."""
-        if not self._overview:
+        if not self._overview.is_on:
             return
-        self._how = AGGREGATES[(AGGREGATES.index(self._how) + 1) % len(AGGREGATES)]
+        self._overview.cycle_aggregate()
         self._invalidate()
         self._go(*self.cursor)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Grey out the aggregate key outside the overview, cell widths inside it."""
         if action == "cycle_aggregate":
-            return True if self._overview else None
-        if action in ("widen_cells", "narrow_cells") and self._overview:
+            return True if self._overview.is_on else None
+        if action in ("widen_cells", "narrow_cells") and self._overview.is_on:
             return None
         return True
 
@@ -559,8 +499,10 @@ class Heatmap(ScrollView, can_focus=True):
         if offset is None:
             return
         x, y = offset
-        if self._overview:
-            self._click_block(x, y)
+        if self._overview.is_on:
+            cell = self._overview.cell_at(x, y)
+            if cell is not None:
+                self.cursor = cell
             return
         row, col = self.cursor
         scroll_x, scroll_y = self.scroll_offset
@@ -576,18 +518,6 @@ class Heatmap(ScrollView, can_focus=True):
         if row < self._matrix.n_rows and col < self._matrix.n_cols:
             self.cursor = (row, col)
 
-    def _click_block(self, x: int, y: int) -> None:
-        """Move the overview cursor to the clicked block (the upper of a pair)."""
-        block = self.block_size
-        block_row = (y - self.header_height) * self._rows_per_line()
-        block_col = x - self.label_width
-        if y < self.header_height or block_col < 0:
-            return
-        if block_row * block < self._matrix.n_rows and block_col * block < (
-            self._matrix.n_cols
-        ):
-            self.cursor = self._blocks.target(block, (block_row, block_col), self._how)
-
     def position_text(self) -> str:
         """Where the view is, e.g. `rows 120–159 / 4000 · cols 30–48 / 4000`.
 
@@ -595,9 +525,9 @@ class Heatmap(ScrollView, can_focus=True):
         without any. In the overview it names the aggregate and block size.
         """
         rows, cols = self._matrix.shape
-        if self._overview:
+        if self._overview.is_on:
             block = self.block_size
-            return f"overview · {self._how} of {block}×{block} cells"
+            return f"overview · {self.aggregate} of {block}×{block} cells"
         scroll_x, scroll_y = self.scroll_offset
         view_height = self.scrollable_content_region.height - self.header_height
         first_row = min(scroll_y, rows - 1)
@@ -609,8 +539,8 @@ class Heatmap(ScrollView, can_focus=True):
         )
 
     def render_line(self, y: int) -> Strip:
-        if self._overview:
-            return self._render_overview_line(y)
+        if self._overview.is_on:
+            return self._overview.render_line(y)
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         cursor_row, cursor_col = self.cursor
@@ -618,20 +548,21 @@ class Heatmap(ScrollView, can_focus=True):
             key: tuple = ("header", y, scroll_x, width, cursor_col)
             if not self._fits:
                 key += (scroll_y, self.size.height)
-        else:
-            row = y - self.header_height + scroll_y
-            on_row = cursor_col if row == cursor_row else -1
-            marked = self._mark_versions.get(row, 0)
-            key = ("row", row, scroll_x, width, on_row, marked)
-        key += (self._generation, self.cell_width)
+            key += (self.cell_width,)
+            return self._cached_line(key, self._render_header, y, scroll_x, width)
 
+        row = y - self.header_height + scroll_y
+        on_row = cursor_col if row == cursor_row else -1
+        marked = self._mark_versions.get(row, 0)
+        key = ("row", row, scroll_x, width, on_row, marked, self.cell_width)
+        return self._cached_line(key, self._render_row, row, scroll_x, width)
+
+    def _cached_line(self, key: tuple, draw: Callable[..., Strip], *args: int) -> Strip:
+        """The line cached under `key` in this generation, drawn when missing."""
+        key += (self._generation,)
         strip = self._lines.get(key)
         if strip is None:
-            if y < self.header_height:
-                strip = self._render_header(y, scroll_x, width)
-            else:
-                strip = self._render_row(row, scroll_x, width)
-            self._lines[key] = strip
+            strip = self._lines[key] = draw(*args)
         return strip
 
     def _visible_columns(self, scroll_x: int, width: int) -> tuple[int, int, int]:
@@ -640,10 +571,6 @@ class Heatmap(ScrollView, can_focus=True):
         first = scroll_x // self.cell_width
         last = min(self._matrix.n_cols, (scroll_x + room - 1) // self.cell_width + 1)
         return first, last, room
-
-    def _finish(self, segments: list[Segment], width: int) -> Strip:
-        base = self.rich_style
-        return Strip(segments).crop_extend(0, width, base).simplify()
 
     def _crop_cells(
         self, segments: list[Segment], first: int, scroll_x: int, room: int
@@ -654,216 +581,60 @@ class Heatmap(ScrollView, can_focus=True):
         return list(strip)
 
     def _render_header(self, y: int, scroll_x: int, width: int) -> Strip:
-        label = self.get_component_rich_style("heatmap--label")
-        axis = self.get_component_rich_style("heatmap--axis-name")
+        """A line above the cells: the x-axis name or title line, or the ticks."""
+        styles = LabelStyles.of(self)
         first, last, room = self._visible_columns(scroll_x, width)
-        corner_width = self._row_label_width
         if y < self.header_height - 1:
-            shown = min(room, (self._matrix.n_cols * self.cell_width) - scroll_x)
             if not self._fits:
                 return self._render_title_line(room, width)
-            name = _fit(self._matrix.x_label, max(shown, 0), "center")
-            segments = [
-                Segment(" " * self.label_width, self.rich_style),
-                Segment(name, axis),
-            ]
-            return self._finish(segments, width)
+            shown = min(room, (self._matrix.n_cols * self.cell_width) - scroll_x)
+            segments = axis_name_line(
+                self._matrix.x_label, self.label_width, shown, styles
+            )
+            return finish(segments, width, styles.base)
 
-        corner = _fit(self._matrix.y_label, corner_width, "right")
-        segments = [Segment(corner, axis), Segment(" ", self.rich_style)]
-        cursor_style = self.get_component_rich_style("heatmap--label-cursor")
-        cells: list[Segment] = []
-        if self._overview:
-            block_col = self.block_cursor[1]
-            if block_col < room:
-                segments += [
-                    Segment(" " * block_col, self.rich_style),
-                    Segment(COLUMN_MARK, cursor_style),
-                ]
-            return self._finish(segments, width)
-        labels = self._matrix.col_labels
-        tick_room = self.cell_width - 1 if self.cell_width >= 3 else self.cell_width
-        gap = " " * (self.cell_width - tick_room)
-        for col in range(first, last):
-            text = _fit(labels[col], tick_room, "center") + gap
-            style = cursor_style if col == self.cursor[1] else label
-            cells.append(Segment(text, style))
-        segments += self._crop_cells(cells, first, scroll_x, room)
-        return self._finish(segments, width)
+        segments = corner(self._matrix.y_label, self._row_label_width, styles)
+        ticks = tick_labels(
+            self._matrix.col_labels,
+            first,
+            last,
+            self.cell_width,
+            self.cursor[1],
+            styles,
+        )
+        segments += self._crop_cells(ticks, first, scroll_x, room)
+        return finish(segments, width, styles.base)
+
+    def _render_title_line(self, room: int, width: int) -> Strip:
+        """The x-axis name with the position indicator at the right."""
+        styles = LabelStyles.of(self)
+        segments = title_line(
+            self._matrix.x_label, self.position_text(), self.label_width, room, styles
+        )
+        return finish(segments, width, styles.base)
 
     def _render_row(self, row: int, scroll_x: int, width: int) -> Strip:
         if row >= self._matrix.n_rows:
             return Strip.blank(width, self.rich_style)
-        is_cursor_row = row == self.cursor[0]
-        label_style = self.get_component_rich_style(
-            "heatmap--label-cursor" if is_cursor_row else "heatmap--label"
+        styles = LabelStyles.of(self)
+        label_style = styles.cursor if row == self.cursor[0] else styles.label
+        segments = row_label(
+            self._matrix.row_labels[row],
+            self._row_label_width,
+            label_style,
+            styles.base,
         )
-        text = _fit(self._matrix.row_labels[row], self._row_label_width, "right")
-        segments = [Segment(text, label_style), Segment(" ", self.rich_style)]
 
         first, last, room = self._visible_columns(scroll_x, width)
         if last > first:
-            cells = self._cell_segments(row, first, last)
+            cells = row_cells(
+                self._matrix.values[row, first:last],
+                first,
+                self._marks.get(row, {}),
+                self.cursor[1] if row == self.cursor[0] else -1,
+                self._styles,
+                self.cell_width,
+                self._summary.is_counts,
+            )
             segments += self._crop_cells(cells, first, scroll_x, room)
-        return self._finish(segments, width)
-
-    def _cell_segments(self, row: int, first: int, last: int) -> list[Segment]:
-        """One segment per cell of `row` from column `first` up to `last`."""
-        values = self._matrix.values[row, first:last]
-        levels = self._styles.levels(values)
-        marks = self._marks.get(row, {})
-        cursor_col = self.cursor[1] if row == self.cursor[0] else -1
-        styles = self._styles
-        counts = self._summary.is_counts
-        segments = []
-        for offset, level in enumerate(levels.tolist()):
-            col = first + offset
-            glyph = marks.get(col, "")
-            on_cursor = col == cursor_col
-            if level < 0:
-                style = styles.missing_cursor if on_cursor else styles.missing
-                text = self._missing_text(glyph)
-            else:
-                if on_cursor:
-                    style = styles.cursor[level]
-                else:
-                    style = styles.marked[level] if glyph else styles.normal[level]
-                value = float(values[offset])
-                text = self._cell_text(value, styles.shades[level], glyph, counts)
-            segments.append(Segment(text, style))
-        return segments
-
-    def _missing_text(self, glyph: str) -> str:
-        width = self.cell_width
-        if glyph:
-            return _fit(MISSING_MARK, width - 1, "center") + glyph
-        return _fit(MISSING_MARK, width, "center")
-
-    def _cell_text(self, value: float, shade: str, glyph: str, counts: bool) -> str:
-        """A cell's characters: lead (shade or space), value, then the mark."""
-        width = self.cell_width
-        tail = glyph or " "
-        if width < NUMBERS_FROM:
-            return shade * (width - 1) + (glyph or shade)
-        room = width - 2
-        text = format_value(value, room, counts=counts)
-        if len(text) <= room:
-            return shade + text.rjust(room) + tail
-        if len(text) == room + 1:
-            return text + tail
-        return shade + "…".rjust(room) + tail
-
-    def _render_title_line(self, room: int, width: int) -> Strip:
-        """The x-axis name with the position indicator at the right."""
-        indicator = self.position_text()
-        name_room = max(0, room - cell_len(indicator) - 2)
-        if self._overview:
-            shown = min(name_room, self._overview_shape()[1])
-        else:
-            shown = name_room
-        name = _fit(self._matrix.x_label, shown, "center")
-        segments = [
-            Segment(" " * self.label_width, self.rich_style),
-            Segment(name, self.get_component_rich_style("heatmap--axis-name")),
-            Segment(" " * (name_room - shown + 1), self.rich_style),
-            Segment(
-                _fit(indicator, room - name_room - 1, "right"),
-                self.get_component_rich_style("heatmap--label"),
-            ),
-        ]
-        return self._finish(segments, width)
-
-    def _overview_shape(self) -> tuple[int, int]:
-        rows, cols = self._matrix.shape
-        block = self.block_size
-        return math.ceil(rows / block), math.ceil(cols / block)
-
-    def _block_levels(self, block: int) -> np.ndarray:
-        """Style levels of every block, for the view's block size and aggregate.
-
-        The reduced matrix is no larger than the view, so its levels are
-        computed whole, once per block size, aggregate and colour mode.
-        """
-        key = (block, self._how, id(self._styles))
-        if self._overview_levels[0] != key:
-            reduced = self._blocks.reduced(block, self._how)
-            self._overview_levels = (key, self._styles.levels(reduced))
-        return self._overview_levels[1]
-
-    def _render_overview_line(self, y: int) -> Strip:
-        width = self.size.width
-        block = self.block_size
-        block_row, block_col = self.block_cursor
-        per_line = self._rows_per_line()
-        if y < self.header_height:
-            on = block_col
-        else:
-            top = (y - self.header_height) * per_line
-            on = block_col if top <= block_row < top + per_line else -1
-        key = ("overview", y, width, block, self._how, on, self._generation)
-
-        strip = self._lines.get(key)
-        if strip is None:
-            if y < self.header_height - 1:
-                strip = self._render_title_line(width - self.label_width, width)
-            elif y < self.header_height:
-                strip = self._render_header(y, 0, width)
-            else:
-                strip = self._render_block_row(y - self.header_height, block, on)
-            self._lines[key] = strip
-        return strip
-
-    def _render_block_row(self, line: int, block: int, cursor_col: int) -> Strip:
-        """One overview line: one or two block rows of the reduced matrix."""
-        width = self.size.width
-        levels = self._block_levels(block)
-        per_line = self._rows_per_line()
-        top = line * per_line
-        block_rows, block_cols = levels.shape
-        if top >= block_rows:
-            return Strip.blank(width, self.rich_style)
-
-        label_style = self.get_component_rich_style(
-            "heatmap--label" if cursor_col < 0 else "heatmap--label-cursor"
-        )
-        label = self._matrix.row_labels[top * block]
-        segments = [
-            Segment(_fit(label, self._row_label_width, "right"), label_style),
-            Segment(" ", self.rich_style),
-        ]
-        count = max(0, min(width - self.label_width, block_cols))
-        cursor_half = self.block_cursor[0] - top if cursor_col >= 0 else -1
-        upper = levels[top, :count].tolist()
-        if per_line == 1:
-            segments += self._shade_cells(upper, cursor_col)
-            return self._finish(segments, width)
-
-        if top + 1 < block_rows:
-            lower = levels[top + 1, :count].tolist()
-        else:
-            lower = [None] * count
-        if cursor_half == 0 and cursor_col < count:
-            upper[cursor_col] = CURSOR_LEVEL
-        elif cursor_half == 1 and cursor_col < count:
-            lower[cursor_col] = CURSOR_LEVEL
-        background = self.rich_style.bgcolor
-        half_block = self._styles.half_block
-        segments += [
-            Segment(HALF_BLOCK, half_block(high, low, background))
-            for high, low in zip(upper, lower, strict=True)
-        ]
-        return self._finish(segments, width)
-
-    def _shade_cells(self, levels: list[int], cursor_col: int) -> list[Segment]:
-        """Overview cells without colour: a shade character per block."""
-        styles = self._styles
-        segments = []
-        for col, level in enumerate(levels):
-            on_cursor = col == cursor_col
-            if level < 0:
-                style = styles.missing_cursor if on_cursor else styles.missing
-                segments.append(Segment(MISSING_MARK, style))
-            else:
-                style = styles.cursor[level] if on_cursor else styles.normal[level]
-                segments.append(Segment(styles.shades[level], style))
-        return segments
+        return finish(segments, width, styles.base)
