@@ -93,3 +93,19 @@ def test_describe_cell_names_both_axes():
 
     assert matrix.describe_cell(1, 0) == "digit_b=2, digit_a=1"
     assert make([[1]]).describe_cell(0, 0) == "row=0, column=0"
+
+
+def test_the_summary_keeps_no_copy_of_the_values():
+    matrix = make([[3, np.nan], [np.inf, 7]])
+
+    assert matrix.is_counts
+    assert (matrix.summary.low, matrix.summary.high) == (3.0, 7.0)
+    assert "finite_values" not in vars(matrix)
+    assert matrix.finite_ends().tolist() == [3.0, 7.0]
+
+
+def test_a_matrix_with_nothing_present_has_no_ends():
+    matrix = make([[np.nan, np.inf]])
+
+    assert matrix.finite_ends().size == 0
+    assert not matrix.is_counts

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -23,7 +23,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.anomalies import Anomaly
 from tui.app_exports import FileExports
 from tui.app_reload import LiveReload
 from tui.colour_mode import ColourMode
@@ -48,11 +47,26 @@ from tui.widgets.inspector import Inspector
 from tui.widgets.margins import MarginsPanel
 from tui.widgets.prompt import Prompt, parse_cell
 
+if TYPE_CHECKING:
+    from tui.anomalies import Anomaly
+
 MIN_SIZE = (40, 10)
 """The smallest terminal, in columns and rows, that the explorer draws in."""
 
 WIDE_ENOUGH_FOR_BOTH = 100
 """Below this width the sidebar, when shown, takes the inspector's place."""
+
+AUTO_SCAN_CELLS = 4_000_000
+"""Above this many cells the explorer looks for anomalies only when asked.
+
+A scan of such a matrix takes many times its memory and tens of seconds; the
+sidebar says how to ask for it (`A`, or `heatlens anomalies FILE`)."""
+
+AT_ONCE_CELLS = 10_000
+"""Up to this many cells anomalies are found before the screen is drawn.
+
+It takes a few milliseconds, and the first screen then shows its findings
+at once instead of being drawn again when a worker ends."""
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
@@ -96,6 +110,7 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         Binding("a", "toggle_sidebar", "Anomaly list"),
         Binding("n", "next_anomaly", "Next anomaly"),
         Binding("N", "previous_anomaly", "Previous anomaly", show=False),
+        Binding("A", "scan_anomalies", "Scan for anomalies", show=False),
         Binding(
             "left_square_bracket",
             "change_sensitivity(-1)",
@@ -161,6 +176,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self._found: list[Anomaly] = []
         """The same anomalies at content positions, kept across reorderings."""
         self._detection = 0
+        self._scan_asked = False
+        """Whether the reader asked for a scan of a matrix too large for one
+        to start by itself; kept for the rest of the session."""
         self.show_sidebar: bool | None = None
         """Whether the user asked for the anomaly sidebar; None: when it fits."""
         self._reload = reload
@@ -192,6 +210,17 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         return "heatlens"
 
     def compose(self) -> ComposeResult:
+        """The explorer's widgets, each filled and shown or hidden already.
+
+        Deciding here what each panel shows, and whether it shows, lets the
+        first frame have every panel as it stays, with no panel drawn again
+        as it settles. A small matrix's anomalies are found here too.
+        """
+        if self.view.content.values.size <= AT_ONCE_CELLS:
+            self._found = self._scan_now(self.view)
+            self.anomalies = self.view.shown_anomalies(self._found)
+        sidebar, side_panel = self._panels_shown(self.size.width)
+
         with Horizontal(id="title-bar"):
             yield Static(Content(self.title), id="title")
             yield Static(Content(mode_text(self.colour_mode)), id="colour-mode")
@@ -202,22 +231,32 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
                 colour_mode=self.colour_mode.name,
                 id="heatmap",
             )
-            with Vertical(id="side-panel"):
-                yield Inspector(self.matrix, id="inspector")
-                yield MarginsPanel(id="margins")
+            with Vertical(id="side-panel") as panel:
+                panel.display = side_panel
+                yield Inspector(self.matrix, notes=self.view, id="inspector")
+                yield MarginsPanel(self.view.class_figures(), id="margins")
                 yield ColourBar(
                     self.scale, colour_mode=self.colour_mode.name, id="colour-bar"
                 )
-            yield AnomalyList(id="anomalies")
+            yield self._first_anomaly_list(sidebar)
         yield Static(id="too-small")
         yield Footer(compact=True)
 
+    @staticmethod
+    def _first_anomaly_list(shown: bool) -> AnomalyList:
+        """The sidebar, shown or hidden as the first frame needs it."""
+        sidebar = AnomalyList(id="anomalies")
+        sidebar.display = shown
+        return sidebar
+
     def on_mount(self) -> None:
-        self.inspector.set_matrix(self.matrix, self.view)
-        self.query_one(MarginsPanel).show_classes(self.view.class_figures())
         self._fit(self.size.width, self.size.height)
+        self.watch(self.heatmap, "cursor", self._cursor_moved, init=False)
         self.query_one(Heatmap).focus()
-        self.find_anomalies()
+        if self.anomalies is None:
+            self.find_anomalies()
+        else:
+            self._show_anomalies()
         if self._reload is not None:
             self._start_watching()
 
@@ -233,8 +272,20 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
     def anomaly_list(self) -> AnomalyList:
         return self.query_one("#anomalies", AnomalyList)
 
+    def _cursor_moved(self, cell: tuple[int, int]) -> None:
+        """Show the cell in the inspector as the cursor lands on it.
+
+        Watching the grid's cursor, rather than waiting for its message to
+        bubble up, puts the inspector's change in the same frame as the
+        grid's: one write to the terminal per key instead of two.
+        """
+        rows, cols = self.inspector.matrix.shape
+        if cell[0] < rows and cell[1] < cols:
+            self.inspector.show_cell(*cell)
+
     def on_heatmap_cell_highlighted(self, event: Heatmap.CellHighlighted) -> None:
-        self.inspector.show_cell(event.row, event.col)
+        if self.inspector.cell != (event.row, event.col):
+            self.inspector.show_cell(event.row, event.col)
 
     def on_heatmap_cell_selected(self, event: Heatmap.CellSelected) -> None:
         """Enter on the grid goes on to the next match of the last search."""
@@ -262,10 +313,14 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
             self.query_one("#too-small", Static).update(message)
             return
 
-        narrow = width < WIDE_ENOUGH_FOR_BOTH
-        sidebar = self._sidebar_wanted(width)
+        sidebar, side_panel = self._panels_shown(width)
         self.anomaly_list.display = sidebar
-        self.query_one("#side-panel").display = not (sidebar and narrow)
+        self.query_one("#side-panel").display = side_panel
+
+    def _panels_shown(self, width: int) -> tuple[bool, bool]:
+        """Whether the sidebar and the side panel show at this terminal width."""
+        sidebar = self._sidebar_wanted(width)
+        return sidebar, not (sidebar and width < WIDE_ENOUGH_FOR_BOTH)
 
     def find_anomalies(self) -> None:
         """Start detection on the values shown; the sidebar shows it pending.
@@ -273,11 +328,42 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         A difference view ranks the largest changes instead of fitting a
         pattern: there, the question is what moved, not what breaks a pattern.
         """
-        self.anomalies = None
         self._detection += 1
-        self.anomaly_list.show_pending()
+        view = self.view
+        cells = view.content.values.size
+        if cells <= AT_ONCE_CELLS:
+            self._found = self._scan_now(view)
+            self._show_anomalies()
+            return
+
+        self.anomalies = None
+        if cells > AUTO_SCAN_CELLS and not self._scan_asked:
+            self.anomaly_list.show_not_scanned(cells)
+        else:
+            self.anomaly_list.show_pending()
+            self._detect(self._detection, view, self.sensitivity)
         self.refresh_bindings()
-        self._detect(self._detection, self.view, self.sensitivity)
+
+    def _scan_now(self, view: View) -> list[Anomaly]:
+        """Find a small view's anomalies at once; a failure is told, not raised."""
+        try:
+            return find_anomalies(view, self.sensitivity)
+        except Exception as error:
+            self._detection_failed(error)
+            return []
+
+    def _detection_failed(self, error: BaseException | None) -> None:
+        self._tell(
+            f"Anomaly detection failed: {error}", title="heatlens", severity="error"
+        )
+
+    def action_scan_anomalies(self) -> None:
+        """Look for anomalies in a matrix too large for a scan to start by itself."""
+        if self._scan_asked or self.view.content.values.size <= AUTO_SCAN_CELLS:
+            self._tell("Anomalies are found without asking here", title="heatlens")
+            return
+        self._scan_asked = True
+        self.find_anomalies()
 
     @work(thread=True, exclusive=True, group="anomalies", exit_on_error=False)
     def _detect(
@@ -298,11 +384,7 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
                 self._found = found
                 self._show_anomalies()
         elif event.state == WorkerState.ERROR:
-            self._tell(
-                f"Anomaly detection failed: {worker.error}",
-                title="heatlens",
-                severity="error",
-            )
+            self._detection_failed(worker.error)
 
     def _show_anomalies(self) -> None:
         """Show the anomalies found, at the places the current view puts them."""
@@ -421,9 +503,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self.matrix, self.scale = self.view.matrix, self.view.scale
         self._search = None
 
+        self.inspector.set_matrix(self.matrix, self.view)
         self.heatmap.set_matrix(self.matrix, self.scale)
         self.heatmap.move_cursor(*self.view.to_shown(*cell))
-        self.inspector.set_matrix(self.matrix, self.view)
         self.query_one(ColourBar).set_scale(self.scale)
         self.query_one(MarginsPanel).show_classes(self.view.class_figures())
         self._show_title()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui.anomalies import Anomaly
 from tui.atomic import write_atomic
 from tui.errors import OutputError
 from tui.matrix import Matrix
-from tui.svg import render_svg
 from tui.text import safe_text
 from tui.widgets.prompt import Prompt
+
+if TYPE_CHECKING:
+    from tui.anomalies import Anomaly
 
 
 def file_stem(matrix: Matrix) -> str:
@@ -54,6 +56,8 @@ class FileExports:
 
     @work(thread=True, group="export", exit_on_error=False)
     def _render_and_write(self, path: str, anomalies: list[Anomaly] | None) -> None:
+        from tui.svg import render_svg  # only when a figure is asked for
+
         svg = render_svg(self.matrix, self.scale, anomalies=anomalies)
         self.call_from_thread(self._write, path, svg, "Figure")
 

@@ -289,7 +289,7 @@ def chosen_scale(args: argparse.Namespace, matrix: Matrix) -> ColourScale | None
         center = 0.0
     try:
         return ColourScale.for_values(
-            matrix.values, vmin=args.vmin, vmax=args.vmax, center=center
+            matrix.finite_ends(), vmin=args.vmin, vmax=args.vmax, center=center
         )
     except ValueError as error:
         raise UsageError(str(error)) from None

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
+
+from tui.overview import ValueSummary, summarise
+
+
+def release_pages(values: np.ndarray) -> None:
+    """Let the system take back the pages a pass read from a memory-mapped file.
+
+    After a pass over the whole of a memory-mapped matrix every page of the
+    file counts as the process's memory, though the file still holds them; a
+    page given back is read from the file again when next needed. Arrays not
+    mapped from a file are left alone (for them this would lose data).
+    """
+    base = values
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        base.madvise(mmap.MADV_DONTNEED)
 
 
 def index_labels(count: int) -> tuple[str, ...]:
@@ -74,6 +92,27 @@ class Matrix:
         return self.n_rows == self.n_cols
 
     @cached_property
+    def summary(self) -> ValueSummary:
+        """The finite range and whether the values are counts, found in one pass.
+
+        The pass reads a band of rows at a time, so a memory-mapped matrix
+        costs no more memory than a band, and nothing as large as the matrix
+        is kept.
+        """
+        summary = summarise(self.values)
+        release_pages(self.values)
+        return summary
+
+    def finite_ends(self) -> np.ndarray:
+        """The smallest and largest finite values (none when there are none).
+
+        `ColourScale.for_values` gives the same scale for these as for the
+        whole matrix, without another pass over it.
+        """
+        ends = (self.summary.low, self.summary.high)
+        return np.array([end for end in ends if end is not None], dtype=np.float64)
+
+    @property
     def is_counts(self) -> bool:
         """Whether every present value is a non-negative whole number.
 
@@ -81,14 +120,15 @@ class Matrix:
         differently from one of scores; a matrix with no present value is
         treated as scores.
         """
-        present = self.finite_values
-        if present.size == 0:
-            return False
-        return bool(np.all(present >= 0) and np.all(present == np.floor(present)))
+        return self.summary.is_counts
 
-    @cached_property
+    @property
     def finite_values(self) -> np.ndarray:
-        """The finite cells as a flat array, for statistics and ranges."""
+        """The finite cells as a flat array, made afresh on each call.
+
+        It is as large as the matrix, so it is never kept: callers that need
+        only the range or `is_counts` read `summary` instead.
+        """
         flat = np.asarray(self.values).ravel()
         return flat[np.isfinite(flat)]
 

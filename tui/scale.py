@@ -15,6 +15,8 @@ from functools import cache
 
 import numpy as np
 
+from tui.overview import summarise
+
 LEVELS = 256
 """How many distinct colours the true-colour scale has."""
 
@@ -178,12 +180,14 @@ class ColourScale:
         Otherwise the finite data's own range. Explicit limits win; a
         `center` outside the range widens the range to include it.
         """
-        flat = np.asarray(values).ravel()
-        finite = flat[np.isfinite(flat)]
-        if finite.size == 0:
+        array = np.asarray(values)
+        if array.ndim != 2:
+            array = array.reshape(-1, 1)
+        summary = summarise(array)
+        if summary.low is None or summary.high is None:
             low, high = 0.0, 1.0
         else:
-            low, high = float(finite.min()), float(finite.max())
+            low, high = summary.low, summary.high
             if low >= 0.0 and high <= 1.0:
                 low, high = 0.0, 1.0
 

@@ -17,14 +17,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tui.anomalies import Anomaly, detect
 from tui.compare import Comparison, diff_scale, difference
 from tui.matrix import Matrix
 from tui.scale import ColourScale
 from tui.transforms import Margins, inverse_order, margins, normalise, reorder
+
+if TYPE_CHECKING:
+    from tui.anomalies import Anomaly
 
 SOURCES = ("a", "b", "diff")
 """Which matrix of a comparison is shown, in the order a key cycles them."""
@@ -94,10 +97,8 @@ class Inputs:
         """One scale for A and B together, so their colours compare."""
         if self.comparison is None:
             return None
-        both = np.concatenate(
-            [self.comparison.a.finite_values, self.comparison.b.finite_values]
-        )
-        return ColourScale.for_values(both)
+        ends = [self.comparison.a.finite_ends(), self.comparison.b.finite_ends()]
+        return ColourScale.for_values(np.concatenate(ends))
 
 
 def pair_of(inputs: Inputs, normalisation: str) -> tuple[Matrix, Matrix] | None:
@@ -156,7 +157,7 @@ def scale_for(inputs: Inputs, settings: ViewSettings, content: Matrix) -> Colour
         return ColourScale(0.0, 1.0)
     if inputs.pair_scale is not None:
         return inputs.pair_scale
-    return ColourScale.for_values(content.values)
+    return ColourScale.for_values(content.finite_ends())
 
 
 @dataclass(frozen=True, eq=False)
@@ -329,7 +330,13 @@ def build_view(
     pair = pair_of(inputs, settings.normalisation)
     content = content_of(inputs, settings, pair)
     oriented = content.transpose() if settings.transposed else content
-    shown, rows, cols = reorder(oriented, settings.order)
+    if settings.order == "stored":
+        # Keep the values themselves (perhaps a memory map): the identity
+        # order needs no copy.
+        shown = oriented
+        rows, cols = np.arange(oriented.n_rows), np.arange(oriented.n_cols)
+    else:
+        shown, rows, cols = reorder(oriented, settings.order)
 
     raw = _raw_of(inputs, settings.source)
     return View(
@@ -367,6 +374,8 @@ def largest_changes(
     if largest == 0.0:
         return []
 
+    from tui.anomalies import Anomaly  # the detector loads only when used
+
     threshold = largest * CHANGE_SHARE / sensitivity
     flat = np.flatnonzero(size >= threshold)
     ranked = flat[np.argsort(-size[flat], kind="stable")][:MAX_CHANGES]
@@ -403,4 +412,6 @@ def find_anomalies(view: View, sensitivity: float = 1.0) -> list[Anomaly]:
     """
     if view.settings.source == "diff" and view.pair is not None:
         return largest_changes(view.pair, view.content, sensitivity)
+    from tui.anomalies import detect  # the detector loads only when used
+
     return list(detect(view.content, sensitivity=sensitivity))

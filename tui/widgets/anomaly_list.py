@@ -79,6 +79,20 @@ def title_content(count: int | None, sensitivity: float) -> Content:
     return Content(f"{count} {noun} · {setting}")
 
 
+def not_scanned_content(cells: int) -> Content:
+    """The title of a sidebar whose matrix is too large to scan unasked.
+
+    One line: how large the matrix is, and the key that scans it anyway.
+    """
+    if cells >= 1_000_000:
+        size = f"{cells / 1e6:.0f}M"
+    elif cells >= 10_000:
+        size = f"{cells / 1e3:.0f}k"
+    else:
+        size = f"{cells:,}"
+    return Content(f"Not scanned: {size} cells · A scans")
+
+
 class AnomalyList(Vertical):
     """The ranked anomalies of a matrix, with a title line that counts them."""
 
@@ -147,6 +161,13 @@ class AnomalyList(Vertical):
         self._anomalies = ()
         self._entries = []
         self._title = title_content(None, 1.0)
+        self._apply(keep=None)
+
+    def show_not_scanned(self, cells: int) -> None:
+        """Say that a matrix of `cells` cells was not scanned, and how to scan it."""
+        self._anomalies = ()
+        self._entries = []
+        self._title = not_scanned_content(cells)
         self._apply(keep=None)
 
     def show_anomalies(

@@ -12,9 +12,13 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.matrix import Matrix
+from tui.matrix import Matrix, release_pages
 from tui.numbers import format_full, format_value
-from tui.text import safe_text
+from tui.overview import BAND_CELLS
+from tui.text import char_width, safe_text
+
+COLUMN_BAND_BYTES = 16 << 20
+"""About how many bytes of rows a column is read through at a time."""
 
 EAGER_RANK_CELLS = 1_000_000
 """Matrices up to this many cells sort their values at once; larger ones in a thread."""
@@ -63,10 +67,29 @@ class CellStatistics:
         return self._sorted is not None
 
     def prepare_ranks(self) -> None:
-        """Sort the present values once; safe to call from a worker thread."""
-        if self._sorted is None:
-            flat = np.asarray(self.matrix.values).ravel()
-            self._sorted = np.sort(flat[~np.isnan(flat)])
+        """Sort the present values once; safe to call from a worker thread.
+
+        The values are gathered a band of rows at a time into one array that
+        is then sorted in place, so the sorted copy is the only thing as
+        large as the matrix that is made; a memory-mapped matrix gives its
+        pages back as each band is copied.
+        """
+        if self._sorted is not None:
+            return
+        values = self.matrix.values
+        rows, cols = values.shape
+        gathered = np.empty(rows * cols, dtype=np.float64)
+        count = 0
+        band_rows = max(1, BAND_CELLS // max(1, cols))
+        for first in range(0, rows, band_rows):
+            band = np.asarray(values[first : first + band_rows], dtype=np.float64)
+            present = band[~np.isnan(band)]
+            gathered[count : count + present.size] = present
+            count += present.size
+            release_pages(values)
+        ordered = gathered[:count]
+        ordered.sort()
+        self._sorted = ordered
 
     def rank(self, value: float) -> Rank | None:
         """The rank of `value`, or None when it is missing or not yet ranked."""
@@ -88,8 +111,24 @@ class CellStatistics:
     def col(self, col: int) -> LineSummary:
         """The summary of one column."""
         if col not in self._cols:
-            self._cols[col] = _summarise(self.matrix.values[:, col])
+            self._cols[col] = _summarise(_column(self.matrix.values, col))
         return self._cols[col]
+
+
+def _column(values: np.ndarray, col: int) -> np.ndarray:
+    """One column as a new array, read a band of rows at a time.
+
+    Reading a column of a memory-mapped matrix maps in the pages around
+    every row's cell, nearly the whole file; each band's pages are given
+    back before the next band is read, so that stays the size of a band.
+    """
+    rows = values.shape[0]
+    column = np.empty(rows, dtype=np.float64)
+    band_rows = max(1, COLUMN_BAND_BYTES // max(1, abs(values.strides[0])))
+    for first in range(0, rows, band_rows):
+        column[first : first + band_rows] = values[first : first + band_rows, col]
+        release_pages(values)
+    return column
 
 
 def _summarise(line: np.ndarray) -> LineSummary:
@@ -152,13 +191,17 @@ class Inspector(Widget):
     }
     """
 
-    def __init__(self, matrix: Matrix, **kwargs: Any) -> None:
+    def __init__(
+        self, matrix: Matrix, *, notes: CellNotes | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.cell: tuple[int, int] = (0, 0)
         """The cell shown, as (row, col)."""
         self._anomalies: dict[tuple[int, int], Any] = {}
-        self._notes: CellNotes | None = None
+        self._notes = notes
         self._lines: list[Content] = []
+        self._width = 0
+        """The width `_lines` were wrapped to; 0 before the first layout."""
         self._set_statistics(matrix)
 
     def _set_statistics(self, matrix: Matrix) -> None:
@@ -201,21 +244,60 @@ class Inspector(Widget):
         self.show_cell(*self.cell)
 
     def show_cell(self, row: int, col: int) -> None:
-        """Show one cell, repainting only the lines that differ from the last."""
-        self.cell = (row, col)
-        old = self._lines
-        self._lines = self._wrap(self.content_size.width)
+        """Show one cell, repainting only what differs from the last one shown.
 
-        width = self.size.width
+        Each line that changed is repainted from its left edge up to its
+        last changed cell and no further, since the terminal is sent every
+        cell from the left edge of a repainted region to its right edge.
+        """
+        self.cell = (row, col)
+        if self._width <= 0:
+            return
+
+        old = self._lines
+        self._lines = self._wrap(self._width)
         for y in range(max(len(old), len(self._lines))):
             before = old[y] if y < len(old) else None
             after = self._lines[y] if y < len(self._lines) else None
-            if before is None or after is None or not before.is_same(after):
-                self.refresh(Region(0, y, width, 1))
+            end = self._changed_end(before, after)
+            if end:
+                self.refresh(Region(0, y, end, 1))
+
+    def _changed_end(self, before: Content | None, after: Content | None) -> int:
+        """How many cells from the left a line must repaint to show `after`."""
+        if before is None or after is None:
+            return self._width
+        if before.is_same(after):
+            return 0
+        old, new = self._cells(before), self._cells(after)
+        length = max(len(old), len(new))
+        old += [(" ", None)] * (length - len(old))
+        new += [(" ", None)] * (length - len(new))
+        last = length
+        while last > 0 and old[last - 1] == new[last - 1]:
+            last -= 1
+        return min(self._width, last)
+
+    def _cells(self, line: Content) -> list[tuple[str, Any]]:
+        """A line as one (text, style) pair per terminal cell it covers."""
+        cells: list[tuple[str, Any]] = []
+        for segment in line.render_segments(self.visual_style):
+            for char in segment.text:
+                width = char_width(char)
+                if width == 0 and cells:
+                    text, style = cells[-1]
+                    cells[-1] = (text + char, style)
+                    continue
+                cells.append((char, segment.style))
+                cells.extend([("", segment.style)] * (width - 1))
+        return cells
 
     def on_resize(self) -> None:
-        self._lines = self._wrap(self.content_size.width)
-        self.refresh()
+        width = self.content_size.width
+        if width != self._width:
+            self._width = width
+            self._lines = self._wrap(width)
+            self.refresh()
 
     def _wrap(self, width: int) -> list[Content]:
         if width <= 0:
@@ -224,6 +306,9 @@ class Inspector(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
+        if width != self._width:
+            self._width = width
+            self._lines = self._wrap(width)
         base = self.rich_style
         if y >= len(self._lines):
             return Strip.blank(width, base)
@@ -242,8 +327,8 @@ class Inspector(Widget):
         lines: list[Content] = [
             Content.assemble((y_name, "bold"), " = ", row_label),
             Content.assemble((x_name, "bold"), " = ", col_label),
-            Content.assemble(("value    ", "dim"), format_full(value)),
-            Content.assemble(("rank     ", "dim"), self._rank_text(value)),
+            Content(f"value    {format_full(value)}"),
+            Content(f"rank     {self._rank_text(value)}"),
         ]
         if self._notes is not None:
             lines += [
@@ -298,25 +383,16 @@ class Inspector(Widget):
         counts = matrix.is_counts
         lines = [
             Content.styled(heading, "bold"),
-            Content.assemble(
-                ("  mean ", "dim"),
-                _figure(summary.mean),
-                ("  min ", "dim"),
-                _figure(summary.low, counts),
-                ("  max ", "dim"),
-                _figure(summary.high, counts),
+            Content(
+                f"  mean {_figure(summary.mean)}"
+                f"  min {_figure(summary.low, counts)}"
+                f"  max {_figure(summary.high, counts)}"
             ),
         ]
         if matrix.is_square:
             diagonal = _figure(matrix.value(index, index), counts)
-            lines.append(Content.assemble(("  diagonal ", "dim"), diagonal))
+            lines.append(Content(f"  diagonal {diagonal}"))
         if counts:
-            lines.append(
-                Content.assemble(
-                    ("  total ", "dim"),
-                    _figure(summary.total, True),
-                    ("  share ", "dim"),
-                    _share(value, summary.total),
-                )
-            )
+            total, share = _figure(summary.total, True), _share(value, summary.total)
+            lines.append(Content(f"  total {total}  share {share}"))
         return lines

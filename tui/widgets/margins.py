@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -56,11 +57,25 @@ class MarginsPanel(VerticalScroll, can_focus=False):
     }
     """
 
+    def __init__(
+        self, figures: Sequence[ClassFigures] | None = None, **kwargs: Any
+    ) -> None:
+        """Make the panel, already showing `figures` (hidden when there are none).
+
+        Filling it here rather than after mounting lets the first frame
+        show it as it stays.
+        """
+        super().__init__(**kwargs)
+        self._figures = figures
+        self.display = bool(figures)
+
     def compose(self) -> ComposeResult:
-        yield Static(id="margins-text", markup=False)
+        text = margins_text(self._figures) if self._figures else ""
+        yield Static(text, id="margins-text", markup=False)
 
     def show_classes(self, classes: Sequence[ClassFigures] | None) -> None:
         """Show the table, or hide the panel when there is nothing to show."""
+        self._figures = classes
         self.display = bool(classes)
         if classes:
             self.query_one("#margins-text", Static).update(margins_text(classes))

@@ -1,0 +1,141 @@
+"""What the explorer costs: copies it does not make, scans it does not start,
+and lines it does not repaint."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.geometry import Region
+
+from tui import app as app_module
+from tui.matrix import Matrix, release_pages
+from tui.scale import ColourScale
+from tui.view import Inputs, ViewSettings, build_view
+from tui.widgets import inspector as inspector_module
+from tui.widgets.anomaly_list import AnomalyList, not_scanned_content
+from tui.widgets.inspector import CellStatistics, Inspector
+
+
+@pytest.fixture
+def mapped(tmp_path):
+    """A 60×40 matrix with some missing cells, opened memory-mapped."""
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=(60, 40))
+    values[rng.random(values.shape) < 0.05] = np.nan
+    path = tmp_path / "mapped.npy"
+    np.save(path, values)
+    return values, np.load(path, mmap_mode="r")
+
+
+def test_released_pages_still_read_the_same_values(mapped):
+    values, on_disk = mapped
+
+    release_pages(on_disk)
+
+    np.testing.assert_array_equal(np.asarray(on_disk), values)
+
+
+def test_releasing_an_array_in_memory_leaves_it_alone():
+    values = np.arange(12.0).reshape(3, 4)
+
+    release_pages(values)
+    release_pages(values.T)
+
+    np.testing.assert_array_equal(values, np.arange(12.0).reshape(3, 4))
+
+
+def test_ranks_and_columns_of_a_mapped_matrix_match_the_whole_array(
+    mapped, monkeypatch
+):
+    values, on_disk = mapped
+    monkeypatch.setattr(inspector_module, "COLUMN_BAND_BYTES", 7 * 8 * 40)
+    statistics = CellStatistics(Matrix(on_disk))
+
+    statistics.prepare_ranks()
+
+    present = np.sort(values[~np.isnan(values)])
+    value = float(present[-5])
+    assert statistics.rank(value).place == 5
+    assert statistics.rank(value).total == present.size
+    column = values[:, 7]
+    summary = statistics.col(7)
+    assert summary.present == int(np.count_nonzero(~np.isnan(column)))
+    assert summary.total == pytest.approx(float(np.nansum(column)))
+    assert summary.high == float(np.nanmax(column))
+
+
+def test_the_stored_order_shows_the_values_themselves(mapped):
+    _, on_disk = mapped
+    matrix = Matrix(on_disk)
+
+    view = build_view(Inputs.of(matrix), ViewSettings())
+
+    assert view.matrix.values is on_disk
+    assert view.scale == ColourScale.for_values(np.asarray(on_disk))
+    assert view.rows.tolist() == list(range(60))
+
+
+async def test_a_small_matrix_is_scanned_before_the_first_frame(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        assert [(a.row, a.col) for a in app.anomalies] == [(4, 4)]
+        assert not [w for w in app.workers if w.group == "anomalies"]
+        assert app.query_one(AnomalyList).anomalies == tuple(app.anomalies)
+
+
+async def test_a_large_matrix_waits_for_a_to_be_scanned(make_app, settle, monkeypatch):
+    monkeypatch.setattr(app_module, "AT_ONCE_CELLS", 10)
+    monkeypatch.setattr(app_module, "AUTO_SCAN_CELLS", 100)
+    values = np.full((20, 20), 0.1)
+    np.fill_diagonal(values, 0.95)
+    values[7, 7] = 0.0
+    app = make_app(Matrix(values))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        sidebar = app.query_one(AnomalyList)
+        assert app.anomalies is None
+        assert sidebar.display
+        assert sidebar._title.plain == "Not scanned: 400 cells · A scans"
+
+        await pilot.press("A")
+        await settle(pilot)
+
+        assert (7, 7) in {(a.row, a.col) for a in app.anomalies}
+
+
+def test_the_not_scanned_line_is_short():
+    assert not_scanned_content(16_000_000).plain == "Not scanned: 16M cells · A scans"
+    assert len(not_scanned_content(999_999).plain) <= 34
+
+
+async def test_the_inspector_follows_the_cursor_at_once(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)):
+        app.heatmap.move_cursor(2, 3)
+
+        assert app.query_one(Inspector).cell == (2, 3)
+
+
+async def test_a_move_repaints_only_changed_lines_up_to_their_last_change(
+    make_app, monkeypatch
+):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        inspector = app.query_one(Inspector)
+        before = [line.plain for line in inspector._lines]
+        repainted: list[Region] = []
+        monkeypatch.setattr(
+            inspector, "refresh", lambda *regions, **_: repainted.extend(regions)
+        )
+
+        await pilot.press("right")
+
+        after = [line.plain for line in inspector._lines]
+        changed = {
+            y for y, (a, b) in enumerate(zip(before, after, strict=True)) if a != b
+        }
+        assert {region.y for region in repainted} == changed
+        width = inspector.content_size.width
+        assert all(region.x == 0 and region.height == 1 for region in repainted)
+        assert all(region.width <= width for region in repainted)
+        assert max(region.width for region in repainted) < width
