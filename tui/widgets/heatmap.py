@@ -297,9 +297,13 @@ class Heatmap(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         rows, cols = self._matrix.shape
         width, height = self.size
-        self._fits = (
-            rows + 2 <= height and self.label_width + cols * self.cell_width <= width
-        )
+        fits = rows + 2 <= height and self.label_width + cols * self.cell_width <= width
+        if fits != self._fits:
+            # The header shows the position line only when the view is partial.
+            self._fits = fits
+            self._generation += 1
+            self._lines.clear()
+            self.refresh()
         if self._overview.is_on:
             self.virtual_size = self._overview.virtual_size()
             return
@@ -608,8 +612,10 @@ class Heatmap(ScrollView, can_focus=True):
     def _render_title_line(self, room: int, width: int) -> Strip:
         """The x-axis name with the position indicator at the right."""
         styles = LabelStyles.of(self)
+        shows_all = self._fits and not self._overview.is_on
+        indicator = "" if shows_all else self.position_text()
         segments = title_line(
-            self._matrix.x_label, self.position_text(), self.label_width, room, styles
+            self._matrix.x_label, indicator, self.label_width, room, styles
         )
         return finish(segments, width, styles.base)
 
