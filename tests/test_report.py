@@ -141,3 +141,12 @@ def test_command_prints_strict_json_for_the_sample(capsys):
     top = data["anomalies"][0]
     assert (top["row"], top["col"], top["kind"]) == (4, 4, "collapse")
     assert top["reason"].startswith("diagonal cell digit_b=5, digit_a=5 is 0.00")
+
+
+def test_expected_values_print_without_float_noise():
+    """Regression: the sample's prediction printed as 0.9800000000000001."""
+    noisy = Anomaly(4, 4, 0.0, 0.1 * 9.8, 25.0, "collapse", "a reason")
+
+    loaded = json.loads(anomalies_json([noisy]))
+
+    assert loaded["anomalies"][0]["expected"] == 0.98

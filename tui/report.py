@@ -23,6 +23,14 @@ def _number(value: float | None) -> float | int | None:
     return float(value)
 
 
+def _prediction(value: float | None) -> float | None:
+    """A predicted value without the float noise of its arithmetic (0.98, not
+    0.9800000000000001); twelve significant digits are far beyond its accuracy."""
+    if value is None or not math.isfinite(value):
+        return value
+    return float(f"{value:.12g}")
+
+
 def anomalies_json(anomalies: Sequence[Anomaly]) -> str:
     """One strict JSON object listing the anomalies, highest score first.
 
@@ -35,7 +43,7 @@ def anomalies_json(anomalies: Sequence[Anomaly]) -> str:
             "row": int(a.row),
             "col": int(a.col),
             "value": _number(a.value),
-            "expected": _number(a.expected),
+            "expected": _number(_prediction(a.expected)),
             "score": _number(round(a.score, 6)) if math.isfinite(a.score) else None,
             "kind": a.kind,
             "reason": safe_text(a.reason),
