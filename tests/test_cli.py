@@ -96,3 +96,21 @@ def test_python_m_tui_behaves_like_heatlens():
 
 def test_the_built_in_sample_is_found():
     assert cli.sample_path().is_file()
+
+
+def test_a_matrix_too_large_for_detection_is_refused_in_one_line(capsys, tmp_path):
+    """Detection needs a few hundred bytes a cell: past the limit it says so."""
+    import numpy as np
+
+    from tui.view import MAX_DETECT_CELLS
+
+    side = int(MAX_DETECT_CELLS**0.5) + 1
+    path = tmp_path / "huge.npy"
+    np.lib.format.open_memmap(path, mode="w+", dtype=np.float64, shape=(side, side))
+
+    code, out, err = run(capsys, "anomalies", str(path))
+
+    assert code == 2
+    assert out == ""
+    assert "too large for anomaly detection" in err
+    assert len(err.strip().splitlines()) == 1

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tui.compare import Comparison, diff_scale, difference
+from tui.errors import InputError
 from tui.matrix import Matrix
 from tui.scale import ColourScale
 from tui.transforms import Margins, inverse_order, margins, normalise, reorder
@@ -47,6 +48,10 @@ CHANGE_SHARE = 0.25
 largest change."""
 MAX_CHANGES = 50
 """The most changes the ranking lists."""
+
+MAX_DETECT_CELLS = 25_000_000
+"""The largest matrix the pattern detector takes: it needs a few hundred bytes
+a cell, so a larger one is refused rather than risking the machine's memory."""
 
 Note = tuple[str, str]
 """A name and a figure, as the inspector lists them."""
@@ -412,6 +417,13 @@ def find_anomalies(view: View, sensitivity: float = 1.0) -> list[Anomaly]:
     """
     if view.settings.source == "diff" and view.pair is not None:
         return largest_changes(view.pair, view.content, sensitivity)
+    cells = view.content.values.size
+    if cells > MAX_DETECT_CELLS:
+        raise InputError(
+            view.content.source or "-",
+            f"too large for anomaly detection: {cells:,} cells "
+            f"(at most {MAX_DETECT_CELLS:,})",
+        )
     from tui.anomalies import detect  # the detector loads only when used
 
     return list(detect(view.content, sensitivity=sensitivity))
