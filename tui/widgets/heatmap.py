@@ -60,6 +60,7 @@ __all__ = [
     "MIN_CELL_WIDTH",
     "NUMBERS_FROM",
     "OTHER_GLYPH",
+    "CellMessage",
     "Heatmap",
     "default_cell_width",
 ]
@@ -68,6 +69,23 @@ __all__ = [
 GLYPHS = {"collapse": "▼", "spike": "▲", "impossible": "!"}
 """The mark drawn in an anomalous cell, by anomaly kind."""
 OTHER_GLYPH = "◆"
+
+
+class CellMessage(Message):
+    """A message about one cell of a heatmap."""
+
+    def __init__(self, heatmap: Heatmap, row: int, col: int) -> None:
+        super().__init__()
+        self.heatmap = heatmap
+        """The heatmap the cell belongs to."""
+        self.row = row
+        """The cell's row."""
+        self.col = col
+        """The cell's column."""
+
+    @property
+    def control(self) -> Heatmap:
+        return self.heatmap
 
 
 class Heatmap(ScrollView, can_focus=True):
@@ -124,37 +142,11 @@ class Heatmap(ScrollView, can_focus=True):
     cell_width: reactive[int] = reactive(6, repaint=False, init=False)
     """Characters per cell; below `NUMBERS_FROM` cells show colour only."""
 
-    class CellHighlighted(Message):
+    class CellHighlighted(CellMessage):
         """Posted whenever the cursor lands on a cell."""
 
-        def __init__(self, heatmap: Heatmap, row: int, col: int) -> None:
-            super().__init__()
-            self.heatmap = heatmap
-            """The heatmap whose cursor moved."""
-            self.row = row
-            """The cell's row."""
-            self.col = col
-            """The cell's column."""
-
-        @property
-        def control(self) -> Heatmap:
-            return self.heatmap
-
-    class CellSelected(Message):
+    class CellSelected(CellMessage):
         """Posted when Enter is pressed on a cell."""
-
-        def __init__(self, heatmap: Heatmap, row: int, col: int) -> None:
-            super().__init__()
-            self.heatmap = heatmap
-            """The heatmap the cell belongs to."""
-            self.row = row
-            """The cell's row."""
-            self.col = col
-            """The cell's column."""
-
-        @property
-        def control(self) -> Heatmap:
-            return self.heatmap
 
     def __init__(
         self,
