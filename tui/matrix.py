@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import mmap
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 
-from tui.overview import ValueSummary, summarise
-
-
-def release_pages(values: np.ndarray) -> None:
-    """Let the system take back the pages a pass read from a memory-mapped file.
-
-    After a pass over the whole of a memory-mapped matrix every page of the
-    file counts as the process's memory, though the file still holds them; a
-    page given back is read from the file again when next needed. Arrays not
-    mapped from a file are left alone (for them this would lose data).
-    """
-    base = values
-    while isinstance(base, np.ndarray):
-        base = base.base
-    if isinstance(base, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
-        base.madvise(mmap.MADV_DONTNEED)
+from tui.overview import ValueSummary, release_pages, summarise
 
 
 def index_labels(count: int) -> tuple[str, ...]:

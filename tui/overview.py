@@ -9,6 +9,7 @@ read once and no temporary array as large as the matrix is ever made.
 from __future__ import annotations
 
 import math
+import mmap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,21 @@ def summarise(values: np.ndarray) -> ValueSummary:
     return ValueSummary(low, high, counts)
 
 
+def release_pages(values: np.ndarray) -> None:
+    """Let the system take back the pages a pass read from a memory-mapped file.
+
+    After a pass over the whole of a memory-mapped matrix every page of the
+    file counts as the process's memory, though the file still holds them; a
+    page given back is read from the file again when next needed. Arrays not
+    mapped from a file are left alone (for them this would lose data).
+    """
+    base = values
+    while isinstance(base, np.ndarray):
+        base = base.base
+    if isinstance(base, mmap.mmap) and hasattr(mmap, "MADV_DONTNEED"):
+        base.madvise(mmap.MADV_DONTNEED)
+
+
 def block_reduce(
     values: np.ndarray, block_rows: int, block_cols: int, how: str
 ) -> np.ndarray:
@@ -119,6 +135,7 @@ def block_reduce(
             reduced = reducer(blocks, axis=(1, 3))
         start = first // block_rows
         result[start : start + count] = reduced
+        release_pages(values)
     return result
 
 
