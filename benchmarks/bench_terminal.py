@@ -407,26 +407,23 @@ def measure_big(path: Path, small: list[tuple[int, float]]) -> list[list]:
         ("at the end", finally_),
     )
     for name, value in stages:
-        rss, peak = value["VmRSS"], value["VmHWM"]
-        table.append(
-            row(
-                f"RSS / array, {name}",
-                rss / array_bytes,
-                "×",
-                "≤ 2",
-                rss <= 2 * array_bytes,
-            )
-        )
-        table.append(
-            row(
-                "  peak RSS / array",
-                peak / array_bytes,
-                "×",
-                "≤ 2",
-                peak <= 2 * array_bytes,
-            )
-        )
+        table += memory_rows(f"RSS / array, {name}", value, array_bytes)
     return table
+
+
+def memory_rows(label: str, status: dict, array_bytes: int) -> list[list]:
+    """Resident and peak memory from `/proc` status, as shares of the array."""
+    rss, peak = status["VmRSS"], status["VmHWM"]
+    return [
+        row(label, rss / array_bytes, "×", "≤ 2", rss <= 2 * array_bytes),
+        row(
+            "  peak RSS / array",
+            peak / array_bytes,
+            "×",
+            "≤ 2",
+            peak <= 2 * array_bytes,
+        ),
+    ]
 
 
 def measure_heatmap_only(files: dict[str, Path]) -> list[list]:
@@ -446,25 +443,7 @@ def measure_heatmap_only(files: dict[str, Path]) -> list[list]:
         row("  overview (z)", overview_time * 1000, "ms", "", None),
     ]
     for name, value in (("shown", shown), ("after overview", overview)):
-        rss, peak = value["VmRSS"], value["VmHWM"]
-        table.append(
-            row(
-                f"  RSS / array, {name}",
-                rss / array_bytes,
-                "×",
-                "≤ 2",
-                rss <= 2 * array_bytes,
-            )
-        )
-        table.append(
-            row(
-                "  peak RSS / array",
-                peak / array_bytes,
-                "×",
-                "≤ 2",
-                peak <= 2 * array_bytes,
-            )
-        )
+        table += memory_rows(f"  RSS / array, {name}", value, array_bytes)
     return table
 
 

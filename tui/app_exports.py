@@ -25,14 +25,19 @@ def file_stem(matrix: Matrix) -> str:
     return Path(matrix.source).stem or "matrix"
 
 
+def default_name(matrix: Matrix, kind: str = "") -> str:
+    """The file an export goes to unless told: `heatlens-<stem><kind>.svg`."""
+    return f"heatlens-{file_stem(matrix)}{kind}.svg"
+
+
 class FileExports:
     """The explorer's `s`, `S`, `e` and `E`: SVG files written whole, then told."""
 
     def action_save_screenshot(self) -> None:
-        self._save_screenshot(f"heatlens-{file_stem(self.matrix)}-screen.svg")
+        self._save_screenshot(default_name(self.matrix, "-screen"))
 
     def action_save_screenshot_as(self) -> None:
-        default = f"heatlens-{file_stem(self.matrix)}-screen.svg"
+        default = default_name(self.matrix, "-screen")
         prompt = Prompt("Save a screenshot of the screen to", value=default)
         self.push_screen(prompt, self._save_screenshot)
 
@@ -43,10 +48,10 @@ class FileExports:
         self._write(path, svg, "Screenshot")
 
     def action_export_figure(self) -> None:
-        self._export_figure(f"heatlens-{file_stem(self.matrix)}.svg")
+        self._export_figure(default_name(self.matrix))
 
     def action_export_figure_as(self) -> None:
-        default = f"heatlens-{file_stem(self.matrix)}.svg"
+        default = default_name(self.matrix)
         prompt = Prompt("Export the heatmap figure to", value=default)
         self.push_screen(prompt, self._export_figure)
 

@@ -155,15 +155,6 @@ def diagonal_fit(y: np.ndarray, order: np.ndarray) -> Fit:
     return _group_fit("diagonal", y, groups, order)
 
 
-def offset_fit(y: np.ndarray, order: np.ndarray) -> Fit:
-    """Each cell predicted by the others at the same offset `column - row`.
-
-    This is a Toeplitz pattern: a diagonal band, or values that change with
-    the distance from the diagonal, on either side differently.
-    """
-    return _fill_short_lines(offset_lines(y, order), y)
-
-
 def offset_lines(y: np.ndarray, order: np.ndarray) -> Fit:
     """Each cell predicted by the other cells of its offset line alone.
 
