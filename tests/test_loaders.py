@@ -412,13 +412,13 @@ def test_fast_and_exact_readers_agree(rows, cols, data, labelled, separator):
 def test_fill_missing_marks_only_whole_cells():
     raw = b",1,,NA\nNAN,N/A,NAB,\n"
 
-    filled = fast_table.fill_missing(raw, 0, ",", skip_first=False)
+    filled = b"".join(fast_table.fill_missing(raw, 0, ",", skip_first=False))
 
     assert filled == b"nan,1,nan,nan\nNAN,nan,NAB,nan\n"
 
 
 def test_fill_missing_leaves_label_cells():
-    filled = fast_table.fill_missing(b",1,\nNA,,2\n", 0, ",", skip_first=True)
+    filled = b"".join(fast_table.fill_missing(b",1,\nNA,,2\n", 0, ",", skip_first=True))
 
     assert filled == b",1,nan\nNA,nan,2\n"
 

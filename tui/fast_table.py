@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -94,12 +96,14 @@ def read_fast(
     if len(first_row) * ((len(raw) - offset) // row_size) > MAX_CELLS:
         return None
 
-    parsed = _loadtxt(raw, offset, encoding, separator, labels, quoted=quoted)
+    lines = io.BytesIO(raw)
+    lines.seek(offset)
+    parsed = _loadtxt(lines, encoding, separator, labels, quoted=quoted)
     if parsed is None:
         filled = fill_missing(raw, offset, separator, skip_first=labels, quotes=quotes)
         if filled is None:
             return None
-        parsed = _loadtxt(filled, 0, encoding, separator, labels, quoted=quoted)
+        parsed = _loadtxt(filled, encoding, separator, labels, quoted=quoted)
         if parsed is None:
             return None
 
@@ -138,23 +142,20 @@ def _plain_quotes(raw: bytes, offset: int, separator: str) -> np.ndarray | None:
 
 
 def _loadtxt(
-    data: bytes,
-    offset: int,
+    lines: Iterable[bytes],
     encoding: str,
     separator: str | None,
     labels: bool,
     *,
     quoted: bool,
 ) -> tuple[np.ndarray, list[str]] | None:
-    """Parse the data from `offset` on with `numpy.loadtxt`, or None where it fails."""
+    """Parse lines of bytes with `numpy.loadtxt`, or None where it fails."""
     collected: list[str] = []
 
     def keep_label(field: str) -> float:
         collected.append(field)
         return 0.0
 
-    lines = io.BytesIO(data)
-    lines.seek(offset)
     try:
         values = np.loadtxt(
             lines,
@@ -178,7 +179,7 @@ def fill_missing(
     *,
     skip_first: bool,
     quotes: np.ndarray | None = None,
-) -> bytes | None:
+) -> Iterator[bytes] | None:
     """The data from `offset` on with every empty, `NA` or `N/A` cell as `nan`.
 
     Works on the bytes with numpy, so millions of cells take a few passes
@@ -187,7 +188,7 @@ def fill_missing(
     double quotes (`quotes`, their positions from `offset` on).
 
     Returns:
-        The new data, or None when there was nothing to fill.
+        The new data line by line, or None when there was nothing to fill.
     """
     data = np.frombuffer(raw, dtype=np.uint8, offset=offset)
     if data.size == 0:
@@ -211,9 +212,34 @@ def fill_missing(
     if starts.size == 0:
         return None
 
-    view = memoryview(raw)[offset:]
-    cuts = zip([0, *ends.tolist()], [*starts.tolist(), data.size], strict=True)
-    return b"nan".join([view[left:right] for left, right in cuts])
+    return _filled_lines(
+        raw, offset, (starts + offset).tolist(), (ends + offset).tolist()
+    )
+
+
+def _filled_lines(
+    raw: bytes, offset: int, starts: list[int], ends: list[int]
+) -> Iterator[bytes]:
+    """The lines from `offset` on, each with its spans `starts`..`ends` as `nan`.
+
+    Line by line, because that is how `numpy.loadtxt` takes an iterable
+    anyway, and no second copy of the whole file is ever held.
+    """
+    view = memoryview(raw)
+    position = offset
+    done = 0
+    while position < len(raw):
+        newline = raw.find(b"\n", position)
+        end = len(raw) if newline < 0 else newline + 1
+        last = len(starts) if newline < 0 else bisect_right(starts, newline, done)
+        if last == done:
+            yield raw[position:end]
+        else:
+            cuts = zip(
+                [position, *ends[done:last]], [*starts[done:last], end], strict=True
+            )
+            yield b"nan".join([view[left:right] for left, right in cuts])
+        position, done = end, last
 
 
 def _is_line_end(codes: np.ndarray) -> np.ndarray:
