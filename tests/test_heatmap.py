@@ -644,9 +644,9 @@ async def test_the_position_line_shows_where_the_view_is_in_a_large_matrix():
         moved = heatmap.render_line(0).text.rstrip()
 
         assert heatmap.header_height == 2
-        assert first.endswith("rows 0–20 / 300 · cols 0–11 / 300")
+        assert first.endswith("rows 0–21 / 300 · cols 0–11 / 300")
         top = heatmap.scroll_offset.y
-        assert moved.endswith(f"rows {top}–{top + 20} / 300 · cols 288–299 / 300")
+        assert moved.endswith(f"rows {top}–{top + 21} / 300 · cols 288–299 / 300")
         assert heatmap.position_text() in moved
 
 

@@ -7,6 +7,7 @@ anomaly detection and figure export in worker threads, and writes files.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -67,6 +68,9 @@ AT_ONCE_CELLS = 10_000
 
 It takes a few milliseconds, and the first screen then shows its findings
 at once instead of being drawn again when a worker ends."""
+
+FIRST_FRAME_HOLD_LIMIT = 0.25
+"""Seconds after the first layout at most before the screen is drawn."""
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
@@ -189,6 +193,8 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self._flash_timer: Timer | None = None
         self._search: tuple[str, list[tuple[str, int]], int] | None = None
         self.title = self._title_text()
+        self._first_frame_hold = ExitStack()
+        self._first_frame_hold.enter_context(self.batch_update())
 
     def _title_text(self) -> str:
         parts = [self._shown_name(), *self.view.headline()]
@@ -259,6 +265,29 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
             self._show_anomalies()
         if self._reload is not None:
             self._start_watching()
+
+    def on_ready(self) -> None:
+        """Let the screen be drawn once its first layout has settled.
+
+        Textual lays a new screen out, then again for the terminal's size
+        and for the widgets' first sizes, writing each in full: three frames
+        down the wire where one would do. Paints are held from the start
+        until the screen has twice been idle after its first layout (the
+        footer settles its keys in between); a time limit makes sure the
+        hold always ends. What was held is then drawn whole.
+        """
+        self.call_after_refresh(self._release_first_frame, 2)
+        self.set_timer(FIRST_FRAME_HOLD_LIMIT, self._release_first_frame)
+
+    def _release_first_frame(self, idle_waits: int = 1) -> None:
+        if self._first_frame_hold is None:
+            return
+        if idle_waits > 1:
+            self.call_after_refresh(self._release_first_frame, idle_waits - 1)
+            return
+        hold, self._first_frame_hold = self._first_frame_hold, None
+        hold.close()
+        self.screen.refresh(self.screen.region, layout=True)
 
     @property
     def heatmap(self) -> Heatmap:

@@ -94,7 +94,7 @@ class Heatmap(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Heatmap {
         background: $surface;
-        scrollbar-size: 1 1;
+        scrollbar-size: 0 0;
     }
     Heatmap > .heatmap--label {
         color: $text-muted;
