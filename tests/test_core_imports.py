@@ -27,6 +27,8 @@ CORE = [
     "tui.compare",
     "tui.watch",
     "tui.view",
+    "tui.view_choices",
+    "tui.loading",
 ]
 
 

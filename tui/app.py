@@ -25,6 +25,7 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tui.app_exports import FileExports
+from tui.app_loading import BackgroundLoad, PendingMatrix
 from tui.app_reload import LiveReload
 from tui.colour_mode import ColourMode
 from tui.matrix import Matrix
@@ -69,8 +70,8 @@ AT_ONCE_CELLS = 10_000
 It takes a few milliseconds, and the first screen then shows its findings
 at once instead of being drawn again when a worker ends."""
 
-FIRST_FRAME_HOLD_LIMIT = 0.25
-"""Seconds after the first layout at most before the screen is drawn."""
+PAINT_HOLD_LIMIT = 0.25
+"""Seconds at most that paints are held while a new screen settles."""
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
@@ -101,7 +102,7 @@ def _after(choices: tuple[str, ...], current: str) -> str:
     return choices[(choices.index(current) + 1) % len(choices)]
 
 
-class HeatlensApp(LiveReload, FileExports, App[int]):
+class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
     """The heatlens explorer for one matrix, or two compared."""
 
     CSS_PATH = "app.tcss"
@@ -136,8 +137,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
 
     def __init__(
         self,
-        matrix: Matrix,
+        matrix: Matrix | None = None,
         *,
+        pending: PendingMatrix | None = None,
         scale: ColourScale | None = None,
         colour_mode: ColourMode,
         sensitivity: float = 1.0,
@@ -149,6 +151,8 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
 
         Args:
             matrix: the matrix to explore (A, when comparing).
+            pending: instead of `matrix`, one still being read; the explorer
+                shows the reading until it arrives.
             scale: the scale of the first view; by default one that fits it.
             colour_mode: the colours to draw with.
             sensitivity: the anomaly detector's sensitivity.
@@ -165,13 +169,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         if colour_mode.name == "none" and not self.no_color:
             self._filters.append(Monochrome())
 
-        self.inputs = Inputs.of(matrix, compare_with)
-        source = "a" if compare_with is None else "diff"
-        self.settings = ViewSettings(normalisation=normalisation, source=source)
-        self._first_scale = (self.settings.content_key, scale)
-        self.view = build_view(self.inputs, self.settings, scale)
-        self.matrix = self.view.matrix
-        self.scale = self.view.scale
+        self._pending = pending
+        self.load_error = None
+        self._first_options = (scale, normalisation, compare_with)
         self.colour_mode = colour_mode
         self.sensitivity = sensitivity
         self.anomalies: list[Anomaly] | None = None
@@ -192,9 +192,30 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self._flashed: set[tuple[int, int]] = set()
         self._flash_timer: Timer | None = None
         self._search: tuple[str, list[tuple[str, int]], int] | None = None
+        if matrix is not None:
+            self._open(matrix)
+        elif pending is not None:
+            self.title = safe_text(pending.name)
+        else:
+            raise ValueError("the explorer needs a matrix, or one being read")
+        self._paint_hold: ExitStack | None = None
+        self._hold_paints()
+
+    def _open(self, matrix: Matrix) -> None:
+        """Take the matrix to explore and make the first view of it.
+
+        Raises:
+            InputError: when it and the matrix to compare with cannot be aligned.
+        """
+        scale, normalisation, compare_with = self._first_options
+        self.inputs = Inputs.of(matrix, compare_with)
+        source = "a" if compare_with is None else "diff"
+        self.settings = ViewSettings(normalisation=normalisation, source=source)
+        self._first_scale = (self.settings.content_key, scale)
+        self.view = build_view(self.inputs, self.settings, scale)
+        self.matrix = self.view.matrix
+        self.scale = self.view.scale
         self.title = self._title_text()
-        self._first_frame_hold = ExitStack()
-        self._first_frame_hold.enter_context(self.batch_update())
 
     def _title_text(self) -> str:
         parts = [self._shown_name(), *self.view.headline()]
@@ -222,14 +243,18 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         first frame have every panel as it stays, with no panel drawn again
         as it settles. A small matrix's anomalies are found here too.
         """
+        if self.loading:
+            yield from self._compose_title_bar()
+            yield from self._compose_loading()
+            yield Footer(compact=True)
+            return
+
         if self.view.content.values.size <= AT_ONCE_CELLS:
             self._found = self._scan_now(self.view)
             self.anomalies = self.view.shown_anomalies(self._found)
         sidebar, side_panel = self._panels_shown(self.size.width)
 
-        with Horizontal(id="title-bar"):
-            yield Static(Content(self.title), id="title")
-            yield Static(Content(mode_text(self.colour_mode)), id="colour-mode")
+        yield from self._compose_title_bar()
         with Horizontal(id="main"):
             yield Heatmap(
                 self.matrix,
@@ -248,6 +273,11 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         yield Static(id="too-small")
         yield Footer(compact=True)
 
+    def _compose_title_bar(self) -> ComposeResult:
+        with Horizontal(id="title-bar"):
+            yield Static(Content(self.title), id="title")
+            yield Static(Content(mode_text(self.colour_mode)), id="colour-mode")
+
     @staticmethod
     def _first_anomaly_list(shown: bool) -> AnomalyList:
         """The sidebar, shown or hidden as the first frame needs it."""
@@ -256,6 +286,13 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         return sidebar
 
     def on_mount(self) -> None:
+        if self.loading:
+            self._start_loading()
+        else:
+            self._begin()
+
+    def _begin(self) -> None:
+        """Set the explorer going on its matrix: cursor, focus, anomalies, watch."""
         self._fit(self.size.width, self.size.height)
         self.watch(self.heatmap, "cursor", self._cursor_moved, init=False)
         self.query_one(Heatmap).focus()
@@ -272,20 +309,34 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         Textual lays a new screen out, then again for the terminal's size
         and for the widgets' first sizes, writing each in full: three frames
         down the wire where one would do. Paints are held from the start
-        until the screen has twice been idle after its first layout (the
-        footer settles its keys in between); a time limit makes sure the
-        hold always ends. What was held is then drawn whole.
+        until the screen has settled (see `_settle_then_paint`).
         """
-        self.call_after_refresh(self._release_first_frame, 2)
-        self.set_timer(FIRST_FRAME_HOLD_LIMIT, self._release_first_frame)
+        self._settle_then_paint()
 
-    def _release_first_frame(self, idle_waits: int = 1) -> None:
-        if self._first_frame_hold is None:
+    def _hold_paints(self) -> None:
+        """Hold every paint until `_release_paints`."""
+        if self._paint_hold is None:
+            self._paint_hold = ExitStack()
+            self._paint_hold.enter_context(self.batch_update())
+
+    def _settle_then_paint(self) -> None:
+        """Draw what is held once the screen has twice been idle.
+
+        Twice, because the footer settles its keys in between; a time limit
+        makes sure the hold always ends. Held paints are dropped, not
+        queued, so the screen is then drawn whole.
+        """
+        self.call_after_refresh(self._release_paints, 2)
+        self.set_timer(PAINT_HOLD_LIMIT, self._release_paints)
+
+    def _release_paints(self, idle_waits: int = 1) -> None:
+        """Draw the whole screen as it is now, and stop holding paints."""
+        if self._paint_hold is None:
             return
         if idle_waits > 1:
-            self.call_after_refresh(self._release_first_frame, idle_waits - 1)
+            self.call_after_refresh(self._release_paints, idle_waits - 1)
             return
-        hold, self._first_frame_hold = self._first_frame_hold, None
+        hold, self._paint_hold = self._paint_hold, None
         hold.close()
         self.screen.refresh(self.screen.region, layout=True)
 
@@ -328,7 +379,13 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self.heatmap.focus()
 
     def on_resize(self, event: Resize) -> None:
-        self._fit(event.size.width, event.size.height)
+        if not self.loading:
+            self._fit(event.size.width, event.size.height)
+
+    async def action_quit(self) -> None:
+        """Quit, first stopping the reading of a matrix still on the way."""
+        self._stop_loading()
+        self.exit()
 
     def _fit(self, width: int, height: int) -> None:
         """Choose what fits: the whole explorer, fewer panels, or a message."""
@@ -402,6 +459,9 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        if worker.group == "loading":
+            self._loading_worker_changed(event)
+            return
         if worker.group == "watch":
             self._watch_worker_changed(event)
             return
@@ -433,7 +493,12 @@ class HeatlensApp(LiveReload, FileExports, App[int]):
         self.heatmap.set_anomalies(marks)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Let a prompt take `q` as text; grey out anomaly keys with none to visit."""
+        """Let a prompt take `q` as text; grey out anomaly keys with none to visit.
+
+        While the matrix is being read, `q` is the only key.
+        """
+        if self.loading:
+            return action == "quit"
         if action == "quit" and isinstance(self.screen, Prompt):
             return False
         if action in ("next_anomaly", "previous_anomaly"):

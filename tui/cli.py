@@ -18,9 +18,10 @@ from tui import __version__
 from tui.colour_mode import MODES, resolve_colour_mode, textual_colour_system
 from tui.errors import HeatlensError, InputError, OutputError
 from tui.text import safe_text
-from tui.transforms import NORMALISATIONS
+from tui.view_choices import NORMALISATIONS
 
 if TYPE_CHECKING:
+    from tui.loading import LoadingProcess
     from tui.matrix import Matrix
     from tui.scale import ColourScale
     from tui.view import Inputs, View
@@ -391,27 +392,66 @@ def _take_keys_from_terminal() -> None:
     sys.stdin = open(0, closefd=False)  # noqa: SIM115
 
 
+def start_reading(args: argparse.Namespace) -> LoadingProcess | None:
+    """Start reading a large text file in a second process, when it is one.
+
+    Only for a single file opened with no option that needs its values
+    before the screen (a scale's limits, a second file, watching): those
+    read it here, so any refusal comes before the screen is taken.
+    """
+    from tui.loading import LoadingProcess, LoadRequest
+
+    if args.file is None or args.compare is not None or args.watch:
+        return None
+    if (args.vmin, args.vmax, args.center) != (None, None, None):
+        return None
+    request = LoadRequest(
+        path=args.file,
+        format=args.format,
+        key=args.key,
+        transpose=args.transpose,
+        title=args.title,
+        x_label=args.x_label,
+        y_label=args.y_label,
+    )
+    return LoadingProcess.start(request) if request.worth_a_process() else None
+
+
 def run_explorer(args: argparse.Namespace) -> int:
     if args.watch and "-" in (args.file, args.compare):
         raise UsageError("--watch needs files; standard input cannot be watched")
-    view = first_view(args)
-    scale = chosen_scale(args, view.content)
+    pending = start_reading(args)
+    try:
+        return _explore(args, pending)
+    finally:
+        if pending is not None:
+            pending.cancel()
+
+
+def _explore(args: argparse.Namespace, pending: LoadingProcess | None) -> int:
+    matrix = compare_with = scale = None
+    if pending is None:
+        view = first_view(args)
+        scale = chosen_scale(args, view.content)
+        matrix, compare_with = view.inputs.a, view.inputs.b
     if "-" in (args.file, args.compare) and not os.isatty(0):
         _take_keys_from_terminal()
     mode = _prepare_textual(args)
     from tui.app import HeatlensApp
 
-    inputs = view.inputs
     app = HeatlensApp(
-        inputs.a,
+        matrix,
+        pending=pending,
         scale=scale,
         colour_mode=mode,
         sensitivity=args.sensitivity,
         normalisation=args.normalize,
-        compare_with=inputs.b,
+        compare_with=compare_with,
         reload=matrix_loader(args) if args.watch else None,
     )
     app.run()
+    if app.load_error is not None:
+        raise app.load_error
     return app.return_code or 0
 
 

@@ -17,12 +17,7 @@ import numpy as np
 
 from tui.matrix import Matrix
 from tui.text import safe_text
-
-NORMALISATIONS = ("none", "row", "column", "total")
-"""The ways `normalise` can divide a matrix, in the order a key cycles them."""
-
-ORDERS = ("stored", "label", "diagonal", "similarity")
-"""The orders `reorder` can put rows and columns in, in the order a key cycles."""
+from tui.view_choices import NORMALISATIONS, ORDERS
 
 _TITLE_SUFFIX = {"row": "by row", "column": "by column", "total": "of total"}
 

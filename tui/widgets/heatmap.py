@@ -30,7 +30,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.matrix import Matrix
-from tui.overview import fit_block, summarise
+from tui.overview import fit_block
 from tui.scale import ColourScale
 from tui.widgets.cell_styles import CellStyles
 from tui.widgets.heatmap_cells import (
@@ -174,7 +174,7 @@ class Heatmap(ScrollView, can_focus=True):
     def _take_matrix(self, matrix: Matrix) -> None:
         """Measure a new matrix once: its values, labels and overview blocks."""
         self._matrix = matrix
-        self._summary = summarise(matrix.values)
+        self._summary = matrix.summary
         self._default_width = default_cell_width(matrix, self._summary)
         self._overview.show_values(matrix.values, self._summary.is_counts)
         self._row_label_width = row_label_width(matrix)

@@ -1,0 +1,346 @@
+"""Reading a large file in a second process, and the explorer waiting for it."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui import loading
+from tui.colour_mode import ColourMode
+from tui.errors import InputError
+from tui.loaders import load
+from tui.loading import LoadingProcess, LoadRequest
+from tui.matrix import Matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+TRUECOLOR = ColourMode("truecolor", "")
+
+
+def labelled_csv(folder: Path) -> Path:
+    path = folder / "scores.csv"
+    path.write_text(
+        "true/predicted,cat,dog,eel\n"
+        "cat,0.9,,0.05\n"
+        "dog,0.1,0.8,0.1\n"
+        'eel,0,0.25,"1e-3"\n'
+    )
+    return path
+
+
+# Which files are worth a second process.
+
+
+def test_only_large_text_files_are_read_elsewhere(tmp_path, monkeypatch):
+    small = labelled_csv(tmp_path)
+    array = tmp_path / "big.npy"
+    np.save(array, np.zeros((40, 40)))
+    monkeypatch.setattr(loading, "BACKGROUND_BYTES", 10)
+
+    assert LoadRequest(str(small)).worth_a_process()
+    assert LoadRequest(str(small), format="csv").worth_a_process()
+    assert not LoadRequest(str(array)).worth_a_process()
+    assert not LoadRequest(str(small), format="npy").worth_a_process()
+    assert not LoadRequest("-").worth_a_process()
+    assert not LoadRequest(str(tmp_path / "missing.csv")).worth_a_process()
+
+
+def test_a_small_file_is_read_here(tmp_path):
+    assert not LoadRequest(str(labelled_csv(tmp_path))).worth_a_process()
+
+
+# The second process.
+
+
+def read_elsewhere(request: LoadRequest) -> Matrix:
+    process = LoadingProcess.start(request)
+    assert process is not None
+    return process.wait()
+
+
+def test_the_matrix_read_elsewhere_is_the_one_read_here(tmp_path):
+    path = labelled_csv(tmp_path)
+    options = {"transpose": True, "title": "Pets", "x_label": "guess"}
+
+    there = read_elsewhere(LoadRequest(str(path), **options))
+    here = load(str(path), **options)
+
+    assert np.array_equal(there.values, here.values, equal_nan=True)
+    for name in ("row_labels", "col_labels", "x_label", "y_label", "title"):
+        assert getattr(there, name) == getattr(here, name)
+    assert (there.source, there.has_row_labels) == (here.source, here.has_row_labels)
+
+
+def test_a_refusal_elsewhere_is_the_loaders_own(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("1,2\n3\n")
+
+    with pytest.raises(InputError) as refused:
+        read_elsewhere(LoadRequest(str(path)))
+
+    with pytest.raises(InputError) as here:
+        load(str(path))
+    assert str(refused.value) == str(here.value)
+
+
+def test_a_process_that_dies_is_reported_as_the_files_problem(tmp_path):
+    path = labelled_csv(tmp_path)
+    process = LoadingProcess.start(LoadRequest(str(path)))
+    assert process is not None
+    process._process.kill()
+
+    with pytest.raises(InputError) as failed:
+        process.wait()
+
+    assert failed.value.path == str(path)
+    assert "ended with code" in failed.value.problem
+
+
+def test_cancel_ends_the_process(tmp_path):
+    process = LoadingProcess.start(LoadRequest(str(labelled_csv(tmp_path))))
+    assert process is not None
+
+    process.cancel()
+
+    assert process._process.returncode is not None
+
+
+def test_the_child_protocol_is_one_header_line_then_values(tmp_path):
+    path = labelled_csv(tmp_path)
+    request = json.dumps({"path": str(path)})
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tui.loading", request],
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
+
+    header, _, values = done.stdout.partition(b"\n")
+    assert b'"shape": [3, 3]' in header
+    assert len(values) == 9 * 8
+
+
+# The explorer while the matrix is on the way.
+
+
+class Pending:
+    """A matrix that arrives when the test says so."""
+
+    path = "big.csv"
+    name = "big.csv"
+    size = 36_000_000
+
+    def __init__(self, matrix: Matrix | None = None, error: Exception | None = None):
+        self.matrix = matrix
+        self.error = error
+        self.arrive = threading.Event()
+        self.cancelled = False
+
+    @property
+    def elapsed(self) -> float:
+        return 1.5
+
+    def wait(self) -> Matrix:
+        self.arrive.wait(10)
+        if self.error is not None:
+            raise self.error
+        assert self.matrix is not None
+        return self.matrix
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.arrive.set()
+
+
+async def wait_until(pilot, condition, limit: float = 5.0) -> None:
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+
+
+async def test_the_explorer_shows_the_reading_then_the_matrix(sample_matrix):
+    from tui.app import HeatlensApp
+    from tui.widgets.heatmap import Heatmap
+    from tui.widgets.loading_panel import LoadingPanel
+
+    pending = Pending(sample_matrix)
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        shown = "\n".join(str(s.render()) for s in app.query("LoadingPanel Static"))
+
+        assert app.loading and app.query(LoadingPanel)
+        assert "Reading big.csv · 36 MB" in shown
+        assert "1.5 s" in shown
+        await pilot.press("down", "t", "%", "e", "a", "question_mark", "colon")
+        assert app.loading and not app.query(Heatmap)
+
+        pending.arrive.set()
+        await wait_until(pilot, lambda: bool(app.query(Heatmap)))
+
+        assert not app.loading and not app.query(LoadingPanel)
+        assert app.title == "Accuracy"
+        await pilot.press("down")
+        assert app.query_one(Heatmap).cursor == (1, 0)
+        assert app.anomalies and app.anomalies[0].row == 4
+
+
+async def test_a_refusal_on_the_way_ends_the_explorer_with_it():
+    from tui.app import HeatlensApp
+
+    refusal = InputError("big.csv", "line 9 has 3 values, expected 4")
+    pending = Pending(error=refusal)
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pending.arrive.set()
+        await wait_until(pilot, lambda: app.load_error is not None)
+
+    assert app.load_error is refusal
+    assert app.return_code == 2
+
+
+async def test_an_unexpected_failure_on_the_way_is_named_in_one_line():
+    from tui.app import HeatlensApp
+
+    pending = Pending(error=MemoryError())
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pending.arrive.set()
+        await wait_until(pilot, lambda: app.load_error is not None)
+
+    assert str(app.load_error) == "big.csv: could not be read (MemoryError)"
+
+
+async def test_q_while_reading_quits_and_stops_the_reading():
+    from tui.app import HeatlensApp
+
+    pending = Pending()
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await wait_until(pilot, lambda: pending.cancelled)
+
+    assert pending.cancelled
+    assert app.load_error is None
+
+
+async def test_a_tiny_terminal_while_reading_does_not_crash():
+    from tui.app import HeatlensApp
+
+    pending = Pending()
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.resize_terminal(12, 3)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.loading
+        pending.cancel()
+
+
+# The command line, in a real terminal.
+
+
+def run_in_terminal(*arguments: str, keys: bytes = b"", timeout: float = 30):
+    """Run `heatlens ARGUMENTS` in a pseudo-terminal; press `keys` once it reads.
+
+    Textual draws on standard error, so that goes to the terminal too.
+
+    Returns:
+        The exit code and everything written to the terminal.
+    """
+    main_side, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", *arguments],
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        cwd=ROOT,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    os.close(terminal)
+    written = b""
+    deadline = time.monotonic() + timeout
+    while process.poll() is None and time.monotonic() < deadline:
+        ready, _, _ = select.select([main_side], [], [], 0.1)
+        if ready:
+            try:
+                written += os.read(main_side, 65536)
+            except OSError:
+                break
+            if keys and b"Reading" in written:
+                os.write(main_side, keys)
+                keys = b""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    written += drain(main_side)
+    os.close(main_side)
+    return process.returncode, written
+
+
+def drain(terminal: int) -> bytes:
+    """What the terminal still holds after the process ended."""
+    rest = b""
+    while select.select([terminal], [], [], 0.05)[0]:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        rest += chunk
+    return rest
+
+
+def big_csv(folder: Path, last: str = "0.5", size: int = 1) -> Path:
+    """A CSV `size` times the size read elsewhere; `last` starts its last line."""
+    rows = int(size * loading.BACKGROUND_BYTES // (1000 * 9)) + 1
+    line = ",".join(["0.123456"] * 1000)
+    path = folder / "big.csv"
+    with path.open("w") as out:
+        out.write((line + "\n") * (rows - 1))
+        out.write(last + line[len("0.123456") :] + "\n")
+    assert path.stat().st_size >= size * loading.BACKGROUND_BYTES
+    return path
+
+
+def last_line(written: bytes) -> bytes:
+    """What the terminal shows last, once the screen has been given back."""
+    after_screen = written.rsplit(b"\x1b[?1049l", 1)[-1]
+    return re.sub(rb"\x1b\[[0-9;?<>=]*[A-Za-z]", b"", after_screen).strip()
+
+
+def test_a_large_file_refused_on_the_way_exits_2_with_one_line(tmp_path):
+    path = big_csv(tmp_path, last="0.5,1")
+
+    code, written = run_in_terminal(str(path))
+
+    shown = last_line(written)
+    assert code == 2
+    assert shown.startswith(b"heatlens: ") and b"\n" not in shown
+    assert f"{path}: line 933 has 1001 values, expected 1000".encode() in shown
+    assert b"Traceback" not in written
+
+
+def test_q_quits_while_a_large_file_is_read(tmp_path):
+    # Text in the last row's first cell sends the file to the exact reader,
+    # which takes long enough for the key to arrive while it reads.
+    path = big_csv(tmp_path, last="late", size=3)
+
+    code, written = run_in_terminal(str(path), keys=b"q")
+
+    assert b"Reading big.csv" in written
+    assert code == 0
+    assert b"rows 0" not in written

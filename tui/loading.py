@@ -1,0 +1,224 @@
+"""Reading a large file in a second process while the explorer starts.
+
+Parsing a big text table is one long numpy call that holds the interpreter's
+lock: in this process it would freeze the screen, and it would have to finish
+before Textual even starts. In a second process it runs on another core while
+this one starts the terminal interface, and the screen answers keys and shows
+that work is going on. The matrix comes back over a pipe: one line of JSON
+with everything but the values, then the values as raw float64 bytes.
+
+This module imports neither numpy nor the loaders at the top, so the command
+line can start the process before paying for those imports itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from tui.errors import HeatlensError, InputError
+
+if TYPE_CHECKING:
+    from tui.matrix import Matrix
+
+BACKGROUND_BYTES = 8 << 20
+"""Files at least this large are read in a second process."""
+
+_TEXT_KINDS = {"csv", "tsv", "txt", "json"}
+_MAPPED_SUFFIXES = {".npy", ".npz"}
+
+
+@dataclass(frozen=True)
+class LoadRequest:
+    """What to read and the options that shape the matrix read."""
+
+    path: str
+    format: str | None = None
+    key: str | None = None
+    transpose: bool = False
+    title: str | None = None
+    x_label: str | None = None
+    y_label: str | None = None
+
+    def worth_a_process(self) -> bool:
+        """Whether reading this file takes long enough to do elsewhere.
+
+        Only large text and JSON files: `.npy` files are memory-mapped at
+        once, standard input is already being read, and a file that cannot
+        be looked at is left to the ordinary path, which names the problem.
+        """
+        if self.path == "-":
+            return False
+        if self.format is not None and self.format not in _TEXT_KINDS:
+            return False
+        if self.format is None and Path(self.path).suffix.lower() in _MAPPED_SUFFIXES:
+            return False
+        try:
+            return os.stat(self.path).st_size >= BACKGROUND_BYTES
+        except (OSError, ValueError):
+            return False
+
+
+class LoadingProcess:
+    """A file being read by a second Python process."""
+
+    def __init__(self, request: LoadRequest, process: subprocess.Popen[bytes]) -> None:
+        self.request = request
+        self.started = time.monotonic()
+        self._process = process
+
+    @classmethod
+    def start(cls, request: LoadRequest) -> LoadingProcess | None:
+        """Start reading `request`'s file; None when no process can be started."""
+        package_root = str(Path(__file__).resolve().parent.parent)
+        environment = dict(os.environ)
+        paths = [package_root, environment.get("PYTHONPATH", "")]
+        environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tui.loading", json.dumps(asdict(request))],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=environment,
+            )
+        except OSError:
+            return None
+        return cls(request, process)
+
+    @property
+    def path(self) -> str:
+        """The file being read, as it was given."""
+        return self.request.path
+
+    @property
+    def name(self) -> str:
+        """The file's name, as the loading screen shows it."""
+        return Path(self.request.path).name
+
+    @property
+    def size(self) -> int:
+        """The file's size in bytes, or 0 when it cannot be looked at."""
+        try:
+            return os.stat(self.request.path).st_size
+        except OSError:
+            return 0
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds since reading started."""
+        return time.monotonic() - self.started
+
+    def wait(self) -> Matrix:
+        """The matrix, once the other process has read it.
+
+        Raises:
+            InputError: what the loader refused, or that the process failed.
+        """
+        stream = self._process.stdout
+        assert stream is not None
+        try:
+            header = stream.readline()
+            if not header:
+                code = self._process.wait()
+                raise InputError(
+                    self.request.path,
+                    f"could not be read: the reading process ended with code {code}",
+                )
+            fields_read = json.loads(header)
+            if "problem" in fields_read:
+                raise InputError(fields_read["path"], fields_read["problem"])
+            return _matrix_from(fields_read, stream, self.request.path)
+        finally:
+            stream.close()
+            self._process.wait()
+
+    def cancel(self) -> None:
+        """Stop reading; the process is ended and reaped."""
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+
+
+def _matrix_from(header: dict, stream: IO[bytes], path: str) -> Matrix:
+    """Read the values that follow the header into a new array."""
+    import numpy as np
+
+    from tui.matrix import Matrix
+
+    shape = tuple(header.pop("shape"))
+    values = np.empty(shape, dtype=np.float64)
+    buffer = memoryview(values).cast("B")
+    filled = 0
+    while filled < len(buffer):
+        count = stream.readinto(buffer[filled:])
+        if not count:
+            raise InputError(path, "could not be read: the reading process stopped")
+        filled += count
+
+    for name in ("row_labels", "col_labels"):
+        header[name] = tuple(header[name])
+    return Matrix(values=values, **header)
+
+
+def _send(stream: IO[bytes], header: dict) -> None:
+    stream.write(json.dumps(header).encode("ascii") + b"\n")
+
+
+def _read_and_send(request: LoadRequest, stream: IO[bytes]) -> None:
+    """Load the file as the explorer would and write it to `stream`."""
+    import numpy as np
+
+    from tui.loaders import load
+
+    try:
+        matrix = load(
+            request.path,
+            format=request.format,
+            key=request.key,
+            transpose=request.transpose,
+            title=request.title,
+            x_label=request.x_label,
+            y_label=request.y_label,
+        )
+    except HeatlensError as error:
+        _send(stream, {"path": error.path, "problem": error.problem})
+        return
+    except MemoryError:
+        _send(stream, {"path": request.path, "problem": "is too large for memory"})
+        return
+
+    values = np.ascontiguousarray(matrix.values, dtype=np.float64)
+    header = {
+        field.name: getattr(matrix, field.name)
+        for field in fields(matrix)
+        if field.name != "values"
+    }
+    _send(stream, {"shape": list(values.shape), **header})
+    stream.write(memoryview(values).cast("B"))
+    stream.flush()
+
+
+def main(argv: list[str]) -> int:
+    """Run as the reading process: one JSON request in, one matrix out."""
+    request = LoadRequest(**json.loads(argv[0]))
+    stream = sys.stdout.buffer
+    try:
+        _read_and_send(request, stream)
+    except BrokenPipeError:
+        return 1
+    except Exception as error:
+        problem = f"could not be read ({type(error).__name__})"
+        _send(stream, {"path": request.path, "problem": problem})
+    stream.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

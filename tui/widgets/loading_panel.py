@@ -1,0 +1,59 @@
+"""What the explorer shows while its matrix is still being read."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import ProgressBar, Static
+
+from tui.text import safe_text
+
+
+def size_text(size: int) -> str:
+    """A file size the way people say it: `36 MB`, `912 KB`."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:.0f} {unit}"
+    return f"{size} bytes"
+
+
+class LoadingPanel(Vertical):
+    """The file being read, a bar that moves while it is, and the time so far.
+
+    The reading happens elsewhere and says nothing until it ends, so the bar
+    shows that work goes on rather than a share done.
+    """
+
+    DEFAULT_CSS = """
+    LoadingPanel {
+        height: 1fr;
+        align: center middle;
+    }
+    LoadingPanel > Static {
+        width: auto;
+        height: 1;
+    }
+    LoadingPanel > ProgressBar {
+        width: auto;
+        height: 1;
+        margin: 1 0;
+    }
+    LoadingPanel > #loading-time {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, file_name: str, size: int, **options: str) -> None:
+        super().__init__(**options)
+        self._what = f"Reading {safe_text(file_name)} · {size_text(size)}"
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(self._what), id="loading-what")
+        yield ProgressBar(total=None, show_eta=False, show_percentage=False)
+        yield Static(Content("0.0 s · q quits"), id="loading-time")
+
+    def show_elapsed(self, seconds: float) -> None:
+        """Show how long the reading has taken so far."""
+        time_line = self.query_one("#loading-time", Static)
+        time_line.update(Content(f"{seconds:.1f} s · q quits"))
