@@ -98,6 +98,8 @@ def test_inspector_has_no_diagonal_for_a_wide_matrix(wide_matrix):
 
     assert "diagonal" not in text
     assert "row = 2" in text and "column = 8" in text
+    assert "\nrow 2\n" in text and "\ncolumn 8\n" in text
+    assert "row row" not in text and "column column" not in text
     assert "rank     1 of 27" in text
 
 

@@ -345,13 +345,15 @@ class Inspector(Widget):
                 )
             )
 
+        row_head = f"{y_name} = {row_label}" if matrix.y_label else row_label
+        col_head = f"{x_name} = {col_label}" if matrix.x_label else col_label
         lines.append(Content(""))
         lines += self._line_text(
-            f"row {y_name} = {row_label}", self.statistics.row(row), value, row
+            f"row {row_head}", self.statistics.row(row), value, row
         )
         lines += self._line_notes(self._notes.row_notes(row) if self._notes else [])
         lines += self._line_text(
-            f"column {x_name} = {col_label}", self.statistics.col(col), value, col
+            f"column {col_head}", self.statistics.col(col), value, col
         )
         lines += self._line_notes(self._notes.col_notes(col) if self._notes else [])
         if anomaly is not None:
