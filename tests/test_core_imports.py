@@ -8,6 +8,7 @@ CORE = [
     "tui.loaders",
     "tui.cells",
     "tui.fast_table",
+    "tui.block_reader",
     "tui.delimited",
     "tui.writers",
     "tui.scale",

@@ -438,6 +438,193 @@ def test_large_table_goes_through_the_fast_reader(tmp_path):
     assert_same(fast, exact)
 
 
+# Large files, read block by block ---------------------------------------------------
+
+
+def holey_rows(rows: int, cols: int, separator: str = ",") -> list[str]:
+    """Rows of numbers with empty cells, `NA` and `N/A` at the ends and between.
+
+    Whitespace has no empty cells, so there the holes are all tokens.
+    """
+    holes = ["NA" if separator == " " else "", "NA", "N/A"]
+    lines = []
+    for i in range(rows):
+        cells_ = [f"{(i * cols + j) / 7:.5f}" for j in range(cols)]
+        for j in range(cols):
+            if (i * 5 + j * 3) % 11 == 0:
+                cells_[j] = holes[(i + j) % 3]
+        lines.append(separator.join(cells_))
+    return lines
+
+
+def stream_and_whole(raw: bytes, kind: str, block: int):
+    """The table read block by block (None if refused) and read whole."""
+    with io.BytesIO(raw) as stream:
+        streamed = delimited.read_table_stream(stream, len(raw), kind, block=block)
+    return streamed, delimited.read_table(raw, "t", kind)
+
+
+@pytest.fixture
+def small_sample(monkeypatch):
+    """Sniff from 256 characters, so that small files are read block by block."""
+    monkeypatch.setattr(delimited, "_SNIFF_CHARS", 256)
+
+
+@pytest.mark.parametrize(
+    ("header", "labels", "separator", "line_end", "kind"),
+    [
+        (False, False, ",", "\n", "csv"),
+        (True, True, ",", "\r\n", "csv"),
+        (True, False, ";", "\n", "csv"),
+        (False, True, "\t", "\n", "tsv"),
+        (True, True, " ", "\r\n", "txt"),
+    ],
+)
+def test_streamed_table_is_the_whole_file_table(
+    small_sample, header, labels, separator, line_end, kind
+):
+    lines = holey_rows(40, 9, separator)
+    if labels:
+        lines = [f"r{i}{separator}{line}" for i, line in enumerate(lines)]
+    if header:
+        names = [f"c{j}" for j in range(9)]
+        lines.insert(0, separator.join(["y/x", *names] if labels else names))
+    raw = (line_end.join(lines) + line_end).encode()
+
+    for block in range(512, 512 + 90, 7):
+        streamed, whole = stream_and_whole(raw, kind, block)
+
+        assert streamed is not None
+        assert_same(streamed, whole)
+    assert np.isnan(whole.values).sum() > 25
+
+
+def test_streaming_fills_a_hole_at_the_very_end(small_sample):
+    lines = holey_rows(30, 6)
+    raw = ("\n".join(lines) + "\n1,2,3,4,5,").encode()
+
+    streamed, whole = stream_and_whole(raw, "csv", 512)
+
+    assert streamed is not None
+    assert np.isnan(streamed.values[-1, -1])
+    assert_same(streamed, whole)
+
+
+def test_streaming_grows_the_buffer_for_a_long_line(small_sample):
+    lines = holey_rows(30, 12)
+    lines[20] = ",".join(["0.5" + "0" * 100] * 11 + [""])
+    raw = ("\n".join(lines) + "\n").encode()
+
+    streamed, whole = stream_and_whole(raw, "csv", 512)
+
+    assert len(lines[20]) > 1024
+    assert streamed is not None
+    assert streamed.values[20, 0] == 0.5 and np.isnan(streamed.values[20, -1])
+    assert_same(streamed, whole)
+
+
+@pytest.mark.parametrize(
+    "late",
+    [
+        "1,2,3\n",
+        "1,2,x,4,5,6\n",
+        "1,2,3,4,5,\x00\n",
+        "1,2,3,4,5,\x01\n",
+        '1,2,3,4,5,"6"\n',
+        "1,2,3,4,5,6\r7,8,9,10,11,12\n",
+    ],
+)
+def test_streaming_leaves_the_unusual_to_the_whole_file_reader(small_sample, late):
+    raw = ("\n".join(holey_rows(30, 6)) + "\n" + late).encode()
+
+    with io.BytesIO(raw) as stream:
+        streamed = delimited.read_table_stream(stream, len(raw), "csv", block=512)
+
+    assert streamed is None
+
+
+@pytest.fixture
+def stream_everything(monkeypatch, small_sample):
+    """Make `load` read every text file block by block first."""
+    from tui import loaders
+
+    monkeypatch.setattr(loaders, "STREAM_TEXT_BYTES", 1)
+
+
+def load_both_ways(path: Path, monkeypatch):
+    """`load` with block by block reading (as set up), then without it."""
+    from tui import loaders
+
+    try:
+        streamed = load(path)
+    except InputError as error:
+        streamed = error
+    monkeypatch.setattr(loaders, "STREAM_TEXT_BYTES", 1 << 40)
+    try:
+        whole = load(path)
+    except InputError as error:
+        whole = error
+    return streamed, whole
+
+
+@pytest.mark.parametrize(
+    ("late", "problem"),
+    [
+        ("1,2,3\n", "line 32 has 3 values, expected 6"),
+        ("1,2,x,4,5,6\n", "line 32, column 3: 'x' is not a number"),
+        ("1,2,3,4,5,\x00\n", "binary data"),
+        ("1;2;3;4;5;6\n", "line 32 has 1 value, expected 6"),
+    ],
+)
+def test_late_refusals_read_as_before(
+    tmp_path, monkeypatch, stream_everything, late, problem
+):
+    lines = ["a,b,c,d,e,f", *holey_rows(30, 6)]
+    path = write(tmp_path, "m.csv", "\n".join(lines) + "\n" + late)
+
+    streamed, whole = load_both_ways(path, monkeypatch)
+
+    assert isinstance(streamed, InputError)
+    assert problem in streamed.problem
+    assert str(streamed) == str(whole)
+
+
+@pytest.mark.parametrize(
+    "late",
+    ['"r,31",1,2,3,4,5,6\n', "r\u00e931,1,2,3,4,5,6\n", "r31,1,NA,,4,5,N/A"],
+)
+def test_late_surprises_load_as_before(tmp_path, monkeypatch, stream_everything, late):
+    lines = [f"r{i},{line}" for i, line in enumerate(holey_rows(31, 6))]
+    path = write(tmp_path, "m.csv", "\n".join(lines) + "\n" + late)
+
+    streamed, whole = load_both_ways(path, monkeypatch)
+
+    assert streamed.values.shape == (32, 6)
+    assert streamed.row_labels == whole.row_labels
+    assert np.array_equal(streamed.values, whole.values, equal_nan=True)
+
+
+def test_a_large_file_is_read_block_by_block(tmp_path, monkeypatch):
+    from tui import loaders
+
+    rows = 2400
+    lines = [",".join(line) for line in [["0.123456"] * 250] * rows]
+    lines[0] = "," + lines[0][9:]
+    lines[-1] = lines[-1][:-9] + ",NA"
+    path = write(tmp_path, "big.csv", "\n".join(lines) + "\n")
+    assert path.stat().st_size >= loaders.STREAM_TEXT_BYTES
+
+    def whole_file(*args):
+        raise AssertionError("the file was read whole")
+
+    monkeypatch.setattr(loaders, "read_table", whole_file)
+    matrix = load(path)
+
+    assert matrix.values.shape == (rows, 250)
+    assert np.isnan(matrix.values[0, 0]) and np.isnan(matrix.values[-1, -1])
+    assert np.count_nonzero(np.isnan(matrix.values)) == 2
+
+
 # Refusals ---------------------------------------------------------------------------
 
 

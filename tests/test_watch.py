@@ -77,6 +77,48 @@ def test_a_change_is_read_once_it_held_still_for_a_poll(watched, clock):
     assert third.kind == "unchanged"
 
 
+def test_a_read_the_file_changed_under_is_thrown_away_and_done_again(tmp_path, clock):
+    path = tmp_path / "matrix.json"
+    path.write_text("[[1, 2], [3, 4]]")
+    clock.stamp(path)
+    rewrites = ["[[9, 9], [9, 9]]"]
+
+    def read_while_written(name):
+        matrix = read_json(name)
+        if rewrites:
+            rewrite(path, clock, rewrites.pop())
+        return matrix
+
+    watcher = FileWatcher(str(path), read_while_written, read_json(str(path)))
+    rewrite(path, clock, "[[1, 2], [3, 5]]")
+
+    results = [watcher.check().kind for _ in range(3)]
+
+    assert results == ["unchanged", "unchanged", "reloaded"]
+    np.testing.assert_array_equal(watcher.last_good.values, [[9, 9], [9, 9]])
+
+
+def test_a_failure_while_the_file_changed_is_not_reported(tmp_path, clock):
+    path = tmp_path / "matrix.json"
+    path.write_text("[[1, 2], [3, 4]]")
+    clock.stamp(path)
+    fixes = ["[[5, 6], [7, 8]]"]
+
+    def fail_while_written(name):
+        if fixes:
+            rewrite(path, clock, fixes.pop())
+            raise InputError(name, "line 1 is half-written")
+        return read_json(name)
+
+    watcher = FileWatcher(str(path), fail_while_written, read_json(str(path)))
+    rewrite(path, clock, "[[1, 2")
+
+    results = [watcher.check() for _ in range(3)]
+
+    assert [result.kind for result in results] == ["unchanged", "unchanged", "reloaded"]
+    np.testing.assert_array_equal(results[2].matrix.values, [[5, 6], [7, 8]])
+
+
 def test_a_file_still_being_written_is_not_read(watched, clock):
     path, watcher = watched
     rewrite(path, clock, "[[1, 2], [3")

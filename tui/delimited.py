@@ -4,7 +4,9 @@
 (`tui.fast_table`, one `numpy.loadtxt` call) and falls back to the exact
 reader here, which walks the records with the `csv` module and is the one
 that finds and words every refusal. Both judge cells by `tui.cells`, and
-whatever the fast reader returns, the exact one would return too.
+whatever the fast reader returns, the exact one would return too. A large
+file is first offered to `read_table_stream`, which reads plain tables
+block by block and leaves everything else to `read_table`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 import numpy as np
 
+from tui.block_reader import STREAM_BLOCK, fill_buffer, read_fast_stream
 from tui.cells import (
     AMBIGUOUS,
     DECIMAL_COMMA,
@@ -84,6 +88,37 @@ def read_table(raw: bytes, source: str, kind: str | None = None) -> Table:
     if text is None:
         text = raw.decode("ascii")
     return read_exact(text, separator, source)
+
+
+def read_table_stream(
+    stream: BinaryIO, size: int, kind: str | None, *, block: int = STREAM_BLOCK
+) -> Table | None:
+    """Read a large file's table block by block, or None to read the file whole.
+
+    Only a plain ASCII table that the fast reader takes is read this way;
+    for everything else (and every refusal) the caller reads the whole file
+    with `read_table`, which gives exactly the same answers and messages.
+
+    Args:
+        stream: The open file, at its start.
+        size: The file's size in bytes.
+        kind: `csv`, `tsv` or `txt`, or None to sniff the separator rules.
+        block: How many bytes to read at a time; at least twice the sample
+            the separator is sniffed from is read first.
+    """
+    buffer = bytearray(max(block, 2 * _SNIFF_CHARS))
+    end = fill_buffer(stream, memoryview(buffer), 0)
+    start = 3 if buffer.startswith(b"\xef\xbb\xbf") else 0
+    head = bytes(buffer[start : start + _SNIFF_CHARS])
+    if end - start <= _SNIFF_CHARS or not head.isascii() or b"\x00" in head:
+        return None
+
+    sample = head.decode("ascii")
+    try:
+        separator = sniff_separator(sample, kind, "", complete=False)
+    except InputError:
+        return None
+    return read_fast_stream(stream, buffer, start, end, size, sample, separator)
 
 
 def _decode(raw: bytes) -> tuple[str, str]:

@@ -5,7 +5,9 @@ would, and answers None for everything else (irregular rows, text where
 numbers belong, quotes in the middle of fields), which the exact reader then
 reads or refuses with a precise message. Empty cells and `NA` tokens are
 filled with `nan` on the raw bytes first, with numpy, so a table with holes
-is still one `loadtxt` call.
+is still one `loadtxt` call. `tui.block_reader` feeds the same call from a
+large file read block by block, with the layout, hole finding and parsing
+kept here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import io
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -30,7 +34,7 @@ from tui.cells import (
 )
 from tui.errors import InputError
 
-_BLOCK = 1 << 18
+SCAN_BLOCK = 1 << 18
 """Bytes scanned per step when looking for empty cells, to stay in the cache."""
 
 
@@ -65,6 +69,56 @@ def _first_records(sample: str, separator: str | None) -> list[tuple[int, list[s
     return found
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What the first two records say about a table's header, labels and width."""
+
+    first_row: list[str]
+    end_of_first: int
+    header: bool
+    labels: bool
+    names: tuple[str, str] | None
+    second_has_text: bool
+    row_size: int
+
+
+def table_layout(sample: str, separator: str | None, complete: bool) -> Layout | None:
+    """The table's layout judged from a sample, or None if the sample cannot tell."""
+    records = _first_records(sample, separator)
+    if len(records) < 2 or (records[1][0] >= len(sample) and not complete):
+        return None
+    (end_of_first, first_row), (_, second_row) = records
+    second_has_text = cell_kind(second_row[0]) == TEXT
+    header, labels, names = decide_labels(first_row, second_has_text)
+    if labels and len(first_row) < 2:
+        return None
+    row_size = max(len(_encoded(second_row, separator)), 1)
+    return Layout(
+        first_row, end_of_first, header, labels, names, second_has_text, row_size
+    )
+
+
+def too_large(layout: Layout, data_bytes: int) -> bool:
+    """Whether the table would hold over `MAX_CELLS` cells, estimated from its size."""
+    return len(layout.first_row) * (data_bytes // layout.row_size) > MAX_CELLS
+
+
+def finish_table(
+    layout: Layout, values: np.ndarray, row_labels: list[str]
+) -> Table | None:
+    """The table from what `numpy.loadtxt` parsed, or None if it does not fit."""
+    first_row, header, labels = layout.first_row, layout.header, layout.labels
+    if values.shape[1] != len(first_row) or values.size == 0:
+        return None
+    if labels and not layout.second_has_text:
+        col_has_text = any(cell_kind(label) == TEXT for label in row_labels)
+        if decide_labels(first_row, col_has_text) != (header, labels, layout.names):
+            return None
+    if labels:
+        values = values[:, 1:]
+    return assemble(first_row, header, labels, layout.names, values, row_labels)
+
+
 def read_fast(
     raw: bytes, encoding: str, sample: str, separator: str | None, *, complete: bool
 ) -> Table | None:
@@ -74,16 +128,13 @@ def read_fast(
     quotes in the middle of fields and every other irregularity are left to
     the exact reader, which reads or refuses them.
     """
-    records = _first_records(sample, separator)
-    if len(records) < 2 or (records[1][0] >= len(sample) and not complete):
+    layout = table_layout(sample, separator, complete)
+    if layout is None:
         return None
-    (end_of_first, first_row), (_, second_row) = records
-    second_has_text = cell_kind(second_row[0]) == TEXT
-    header, labels, names = decide_labels(first_row, second_has_text)
-    if labels and len(first_row) < 2:
-        return None
+    offset = 0
+    if layout.header:
+        offset = len(sample[: layout.end_of_first].encode(encoding))
 
-    offset = len(sample[:end_of_first].encode(encoding)) if header else 0
     quotes = None
     if raw.find(b'"', offset) >= 0:
         if separator is None:
@@ -92,31 +143,21 @@ def read_fast(
         if quotes is None:
             return None
     quoted = quotes is not None
-    row_size = max(len(_encoded(second_row, separator)), 1)
-    if len(first_row) * ((len(raw) - offset) // row_size) > MAX_CELLS:
+    if too_large(layout, len(raw) - offset):
         return None
 
     lines = io.BytesIO(raw)
     lines.seek(offset)
-    parsed = _loadtxt(lines, encoding, separator, labels, quoted=quoted)
+    labels = layout.labels
+    parsed = parse_lines(lines, encoding, separator, labels, quoted=quoted)
     if parsed is None:
         filled = fill_missing(raw, offset, separator, skip_first=labels, quotes=quotes)
         if filled is None:
             return None
-        parsed = _loadtxt(filled, encoding, separator, labels, quoted=quoted)
+        parsed = parse_lines(filled, encoding, separator, labels, quoted=quoted)
         if parsed is None:
             return None
-
-    values, row_labels = parsed
-    if values.shape[1] != len(first_row) or values.size == 0:
-        return None
-    if labels and not second_has_text:
-        col_has_text = any(cell_kind(label) == TEXT for label in row_labels)
-        if decide_labels(first_row, col_has_text) != (header, labels, names):
-            return None
-    if labels:
-        values = values[:, 1:]
-    return assemble(first_row, header, labels, names, values, row_labels)
+    return finish_table(layout, *parsed)
 
 
 def _encoded(fields: list[str], separator: str | None) -> bytes:
@@ -141,7 +182,7 @@ def _plain_quotes(raw: bytes, offset: int, separator: str) -> np.ndarray | None:
     return quotes if bool(np.all(opens | closes)) else None
 
 
-def _loadtxt(
+def parse_lines(
     lines: Iterable[bytes],
     encoding: str,
     separator: str | None,
@@ -194,9 +235,38 @@ def fill_missing(
     if data.size == 0:
         return None
 
-    starts = _empty_cells(data, separator)
+    tokens = raw.find(b"A", offset) >= 0
+    starts, ends = find_holes(data, separator, skip_first, tokens=tokens, quotes=quotes)
+    if starts.size == 0:
+        return None
+
+    return _filled_lines(
+        raw, offset, (starts + offset).tolist(), (ends + offset).tolist()
+    )
+
+
+def find_holes(
+    data: np.ndarray,
+    separator: str | None,
+    skip_first: bool,
+    *,
+    tokens: bool,
+    quotes: np.ndarray | None = None,
+    scratch: Scratch | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where the empty, `NA` and `N/A` cells of some whole lines start and end.
+
+    Args:
+        data: Whole lines of bytes; the first starts a line.
+        separator: The table's separator, None for whitespace.
+        skip_first: Leave the first cell of each line alone (row labels).
+        tokens: Look for `NA` and `N/A` too (there is an `A` in the data).
+        quotes: The positions of double quotes, whose insides are left alone.
+        scratch: Arrays to reuse, for a reader that calls this block by block.
+    """
+    starts = _empty_cells(data, separator, scratch)
     ends = starts
-    if raw.find(b"A", offset) >= 0:
+    if tokens:
         token_starts, token_ends = _na_tokens(data, separator)
         starts = np.concatenate([starts, token_starts])
         ends = np.concatenate([ends, token_ends])
@@ -209,12 +279,7 @@ def fill_missing(
         keep = starts > 0
         keep[keep] = ~_is_line_end(data[starts[keep] - 1])
         starts, ends = starts[keep], ends[keep]
-    if starts.size == 0:
-        return None
-
-    return _filled_lines(
-        raw, offset, (starts + offset).tolist(), (ends + offset).tolist()
-    )
+    return starts, ends
 
 
 def _filled_lines(
@@ -252,41 +317,86 @@ def _is_boundary(codes: np.ndarray, separator: str | None) -> np.ndarray:
     return _is_line_end(codes) | (codes == ord(separator))
 
 
-def _empty_cells(data: np.ndarray, separator: str | None) -> np.ndarray:
+def _empty_cells(
+    data: np.ndarray, separator: str | None, scratch: Scratch | None = None
+) -> np.ndarray:
     """Where empty cells are: positions with a boundary on either side.
 
-    One cheap comparison per block finds candidates (for commas, every byte
-    up to `,`, which in a numeric body is little more than separators and
-    line ends); the few candidates are then checked exactly.
+    One cheap comparison per block finds candidates (for commas, every pair
+    of bytes up to `,`, which in a numeric body is little more than a line
+    end after a separator); the few candidates are then checked exactly.
     """
-    if separator is None:
+    if separator is None or data.size == 0:
         return np.empty(0, dtype=np.intp)
-    found = np.concatenate(
-        [
-            _candidates(data[start : start + _BLOCK + 1], separator) + start + 1
-            for start in range(0, max(data.size - 1, 1), _BLOCK)
-        ]
-    )
-    left, right = data[found - 1], data[found]
-    exact = _is_boundary(left, separator) & _is_boundary(right, separator)
-    exact &= ~(_is_line_end(left) & _is_line_end(right))
-    found = found[exact]
+    if scratch is None:
+        scratch = Scratch(min(data.size, SCAN_BLOCK))
+    if data.size <= SCAN_BLOCK + 1:
+        found = scratch.candidates(data, separator) + 1
+    else:
+        found = np.concatenate(
+            [
+                scratch.candidates(data[start : start + SCAN_BLOCK + 1], separator)
+                + (start + 1)
+                for start in range(0, data.size - 1, SCAN_BLOCK)
+            ]
+        )
+    found = found[_hole_pairs(separator)[data[found - 1], data[found]]]
 
     sep = ord(separator)
+    if data[0] != sep and data[-1] != sep:
+        return found
     edges = [0] if data[0] == sep else []
     tail = [data.size] if data[-1] == sep else []
     return np.concatenate([edges, found, tail]).astype(np.intp)
 
 
-def _candidates(block: np.ndarray, separator: str) -> np.ndarray:
-    """Positions in a block whose byte and the next may both be boundaries."""
-    if separator == ",":
-        candidate = block <= 0x2C
-    elif separator == "\t":
-        candidate = block <= 0x0D
-    else:
-        candidate = (block == ord(separator)) | (block <= 0x0D)
-    return np.flatnonzero(candidate[:-1] & candidate[1:])
+@cache
+def _hole_pairs(separator: str) -> np.ndarray:
+    """Which pairs of bytes enclose an empty cell, as a 256 x 256 table.
+
+    Both must be boundaries (the separator or a line end), but not both line
+    ends: that is a line break or a blank line, not a cell.
+    """
+    codes = np.arange(256)
+    line_end = _is_line_end(codes)
+    boundary = line_end | (codes == ord(separator))
+    pairs = boundary[:, np.newaxis] & boundary[np.newaxis, :]
+    pairs &= ~(line_end[:, np.newaxis] & line_end[np.newaxis, :])
+    pairs.flags.writeable = False
+    return pairs
+
+
+class Scratch:
+    """Arrays reused from block to block while looking for empty cells."""
+
+    def __init__(self, size: int) -> None:
+        self._words = np.zeros(-(-size // 8), dtype=np.uint64)
+        self._larger = self._words.view(np.uint8)
+        self._marks = self._words.view(np.bool_)
+
+    def candidates(self, block: np.ndarray, separator: str) -> np.ndarray:
+        """Positions in a block whose byte and the next may both be boundaries.
+
+        For commas and tabs every boundary byte is at most the separator, so
+        a pair qualifies when the larger of its two bytes does. The marks
+        are searched eight at a time, as 64-bit words, because they are few.
+        """
+        pairs = block.size - 1
+        marks = self._marks[:pairs]
+        if separator in (",", "\t"):
+            larger = np.maximum(block[:-1], block[1:], out=self._larger[:pairs])
+            limit = 0x2C if separator == "," else 0x0D
+            np.less_equal(larger, limit, out=marks)
+        else:
+            candidate = (block == ord(separator)) | (block <= 0x0D)
+            np.logical_and(candidate[:-1], candidate[1:], out=marks)
+        self._marks[pairs:] = False
+
+        words = np.flatnonzero(self._words[: -(-pairs // 8)] != 0)
+        if words.size == 0:
+            return words
+        marked = np.flatnonzero(self._marks.reshape(-1, 8)[words])
+        return words[marked >> 3] * 8 + (marked & 7)
 
 
 def _na_tokens(

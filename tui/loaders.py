@@ -25,8 +25,8 @@ from typing import IO, Any
 
 import numpy as np
 
-from tui.cells import MAX_CELLS, quote_snippet
-from tui.delimited import read_table
+from tui.cells import MAX_CELLS, Table, quote_snippet
+from tui.delimited import read_table, read_table_stream
 from tui.errors import InputError
 from tui.matrix import Matrix
 
@@ -37,6 +37,9 @@ FORMATS = ("csv", "tsv", "txt", "npy", "npz", "json")
 
 MAX_TEXT_BYTES = 1 << 30
 """The largest text table (or standard input) read, in bytes."""
+
+STREAM_TEXT_BYTES = 1 << 22
+"""Text files from this size on are first tried block by block, never held whole."""
 
 MAX_JSON_BYTES = 1 << 28
 """The largest JSON file read, in bytes; parsing JSON takes many times its size."""
@@ -198,6 +201,11 @@ def _from_file(source: str, format: str | None, key: str | None) -> Matrix:
                 raise InputError(
                     source, f"is too large: {_size(size)}, over {_size(limit)}"
                 )
+            if kind != "json" and size >= STREAM_TEXT_BYTES:
+                table = read_table_stream(stream, size, kind)
+                if table is not None:
+                    return _from_table(table, source)
+                stream.seek(0)
             raw = stream.read()
         except OSError as error:
             raise InputError(source, _os_problem(error)) from None
@@ -214,7 +222,11 @@ def _from_bytes(raw: bytes, kind: str, source: str, key: str | None) -> Matrix:
         if len(raw) > MAX_JSON_BYTES:
             raise InputError(source, f"is too large: over {_size(MAX_JSON_BYTES)}")
         return _from_json(raw, source)
-    table = read_table(raw, source, kind)
+    return _from_table(read_table(raw, source, kind), source)
+
+
+def _from_table(table: Table, source: str) -> Matrix:
+    """The matrix of a text table read from `source`."""
     return Matrix(
         values=table.values,
         row_labels=table.row_labels or (),

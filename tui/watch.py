@@ -2,9 +2,11 @@
 
 A training run may rewrite its matrix every epoch, and a poll may land while
 the file is half-written. `FileWatcher` therefore reads a changed file only
-once it has looked the same for two polls in a row, and a read that fails
-is reported without replacing anything: the caller keeps showing the last
-good matrix. The watcher starts no thread and no timer; the caller polls it.
+once it has looked the same for two polls in a row, throws a read away when
+the file changed while it was read (a large file is read block by block),
+and reports a read that fails without replacing anything: the caller keeps
+showing the last good matrix. The watcher starts no thread and no timer; the
+caller polls it.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class WatchResult:
 
 
 UNCHANGED = WatchResult("unchanged")
+
+_REREAD: Signature = (-1, -1, -1)
+"""What the watcher takes as seen after a read the file changed under: no
+file has it, so the next poll sees a change and reads again once it settles."""
 
 
 def file_signature(path: str) -> Signature:
@@ -97,9 +103,12 @@ class FileWatcher:
         try:
             matrix = self._load(self.path)
         except HeatlensError as error:
-            return WatchResult("failed", message=str(error))
+            return self._unless_changed(WatchResult("failed", message=str(error)))
         except (OSError, ValueError) as error:
-            return WatchResult("failed", message=f"{self.path}: {error}")
+            failure = WatchResult("failed", message=f"{self.path}: {error}")
+            return self._unless_changed(failure)
+        if self._changed_while_read():
+            return UNCHANGED
 
         previous = self.last_good
         self.last_good = matrix
@@ -108,6 +117,18 @@ class FileWatcher:
         else:
             changed = changed_cells(previous, matrix)
         return WatchResult("reloaded", matrix=matrix, changed=changed)
+
+    def _changed_while_read(self) -> bool:
+        """Whether the file changed during the read just done; if so, read again."""
+        now = file_signature(self.path)
+        if now == self._seen:
+            return False
+        self._seen, self._pending = _REREAD, now
+        return True
+
+    def _unless_changed(self, failure: WatchResult) -> WatchResult:
+        """A failed read, unless the file changed under it: then it is read again."""
+        return UNCHANGED if self._changed_while_read() else failure
 
 
 def changed_cells(old: Matrix, new: Matrix) -> np.ndarray:
