@@ -12,6 +12,7 @@ from rich.cells import cell_len
 from rich.color import ColorType
 from rich.segment import Segment
 from textual.app import App, ComposeResult
+from textual.events import MouseScrollDown
 from textual.geometry import Region
 
 from tui.matrix import Matrix
@@ -706,3 +707,19 @@ async def test_new_anomaly_marks_repaint_only_the_rows_they_change():
         assert [r.y for r in refreshed] == [heatmap.header_height + 7]
         row_text = cell_segments(heatmap, 7)[2].text
         assert row_text.endswith("▲")
+
+
+async def test_the_mouse_wheel_scrolls_a_grid_without_scrollbars():
+    app = HeatmapApp(large())
+    async with app.run_test(size=(80, 24)) as pilot:
+        heatmap = app.query_one(Heatmap)
+        await pilot.pause()
+
+        for _ in range(2):
+            wheel = MouseScrollDown(heatmap, 20, 10, 0, 1, 0, False, False, False)
+            heatmap.post_message(wheel)
+        await pilot.pause()
+
+        assert heatmap.scrollbar_size_vertical == 0
+        assert heatmap.scroll_offset.y > 0
+        assert heatmap.position_text().startswith(f"rows {heatmap.scroll_offset.y}–")
