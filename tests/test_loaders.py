@@ -625,6 +625,50 @@ def test_a_large_file_is_read_block_by_block(tmp_path, monkeypatch):
     assert np.count_nonzero(np.isnan(matrix.values)) == 2
 
 
+def wide_labelled_lines(rows: int, cols: int) -> list[str]:
+    """A labelled table whose lines are each longer than the usual sample."""
+    header = "true/predicted," + ",".join(f"c{j}" for j in range(cols))
+    body = ",".join(["0.123456"] * cols)
+    return [header] + [f"r{i},{body}" for i in range(rows)]
+
+
+@pytest.mark.parametrize("rows", [3, 90])
+def test_lines_longer_than_the_sample_stay_on_the_fast_readers(
+    tmp_path, monkeypatch, rows
+):
+    from tui import loaders
+
+    cols = 6000
+    lines = wide_labelled_lines(rows, cols)
+    lines[1] = lines[1].replace(",0.123456", ",", 1)
+    path = write(tmp_path, "wide.csv", "\n".join(lines) + "\n")
+    assert len(lines[0]) + len(lines[1]) > delimited._SNIFF_CHARS
+    streamed = path.stat().st_size >= loaders.STREAM_TEXT_BYTES
+
+    def exact(*args):
+        raise AssertionError("the exact reader read the table")
+
+    monkeypatch.setattr(delimited, "read_exact", exact)
+    matrix = load(path)
+
+    assert streamed == (rows == 90)
+    assert matrix.values.shape == (rows, cols)
+    assert matrix.row_labels[-1] == f"r{rows - 1}" and matrix.col_labels[-1] == "c5999"
+    assert (matrix.y_label, matrix.x_label) == ("true", "predicted")
+    assert np.isnan(matrix.values[0, 0])
+    assert np.count_nonzero(np.isnan(matrix.values)) == 1
+
+
+def test_the_sample_takes_three_whole_lines_and_a_character():
+    long_lines = "a" * 70_000 + "\n" + "b" * 70_000 + "\n" + "c\n" + "dd\n"
+
+    end = delimited.sample_size(long_lines, "\n")
+
+    assert long_lines[:end].endswith("c\nd")
+    assert delimited.sample_size("1,2\n3,4\n", "\n") == len("1,2\n3,4\n")
+    assert delimited.sample_size(b"1\n" * 10, b"\n") == 20
+
+
 # Refusals ---------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import AnyStr, BinaryIO
 
 import numpy as np
 
@@ -75,11 +75,14 @@ def read_table(raw: bytes, source: str, kind: str | None = None) -> Table:
 
     if raw.isascii():
         encoding, text = "ascii", None
-        sample = raw[:_SNIFF_CHARS].decode("ascii")
+        sample_end = sample_size(raw, b"\n")
+        sample = raw[:sample_end].decode("ascii")
+        complete = sample_end >= len(raw)
     else:
         encoding, text = _decode(raw)
-        sample = text[:_SNIFF_CHARS]
-    complete = len(raw) <= _SNIFF_CHARS if text is None else len(text) <= _SNIFF_CHARS
+        sample_end = sample_size(text, "\n")
+        sample = text[:sample_end]
+        complete = sample_end >= len(text)
     separator = sniff_separator(sample, kind, source, complete=complete)
 
     table = read_fast(raw, encoding, sample, separator, complete=complete)
@@ -109,8 +112,9 @@ def read_table_stream(
     buffer = bytearray(max(block, 2 * _SNIFF_CHARS))
     end = fill_buffer(stream, memoryview(buffer), 0)
     start = 3 if buffer.startswith(b"\xef\xbb\xbf") else 0
-    head = bytes(buffer[start : start + _SNIFF_CHARS])
-    if end - start <= _SNIFF_CHARS or not head.isascii() or b"\x00" in head:
+    head = bytes(buffer[start:end])
+    head = head[: sample_size(head, b"\n")]
+    if end - start <= len(head) or not head.isascii() or b"\x00" in head:
         return None
 
     sample = head.decode("ascii")
@@ -119,6 +123,22 @@ def read_table_stream(
     except InputError:
         return None
     return read_fast_stream(stream, buffer, start, end, size, sample, separator)
+
+
+def sample_size(data: AnyStr, newline: AnyStr) -> int:
+    """How much of the start of `data` to judge the table's layout from.
+
+    At least `_SNIFF_CHARS`, and always the first three lines whole and a
+    character more: the fast readers need two complete records to decide
+    on labels, and a matrix with thousands of columns has lines longer
+    than the usual sample. All of `data` when it has fewer lines.
+    """
+    end = -1
+    for _ in range(3):
+        end = data.find(newline, end + 1)
+        if end < 0:
+            return len(data)
+    return min(len(data), max(_SNIFF_CHARS, end + 2))
 
 
 def _decode(raw: bytes) -> tuple[str, str]:
