@@ -115,20 +115,41 @@ def test_cancel_ends_the_process(tmp_path):
     assert process._process.returncode is not None
 
 
-def test_the_child_protocol_is_one_header_line_then_values(tmp_path):
+@pytest.mark.parametrize("to_file", [True, False])
+def test_the_values_come_in_a_file_or_else_after_the_header(tmp_path, to_file):
     path = labelled_csv(tmp_path)
+    values_path = tmp_path / ("values" if to_file else "missing/values")
     request = json.dumps({"path": str(path)})
 
     done = subprocess.run(
-        [sys.executable, "-m", "tui.loading", request],
+        [sys.executable, "-m", "tui.loading", request, str(values_path)],
         capture_output=True,
         cwd=ROOT,
         check=True,
     )
 
-    header, _, values = done.stdout.partition(b"\n")
-    assert b'"shape": [3, 3]' in header
-    assert len(values) == 9 * 8
+    header, _, rest = done.stdout.partition(b"\n")
+    fields = json.loads(header)
+    assert fields["shape"] == [3, 3] and fields["values_in_file"] is to_file
+    written = values_path.read_bytes() if to_file else rest
+    expected = load(str(path)).values
+    assert np.array_equal(
+        np.frombuffer(written, dtype=np.float64).reshape(3, 3), expected, equal_nan=True
+    )
+    assert rest == b"" if to_file else not values_path.exists()
+
+
+def test_nothing_is_left_behind_after_reading_or_stopping(tmp_path):
+    path = labelled_csv(tmp_path)
+    read = LoadingProcess.start(LoadRequest(str(path)))
+    stopped = LoadingProcess.start(LoadRequest(str(path)))
+    assert read is not None and stopped is not None
+
+    matrix = read.wait()
+    stopped.cancel()
+
+    assert matrix.values.shape == (3, 3)
+    assert not os.path.exists(read._folder) and not os.path.exists(stopped._folder)
 
 
 # The explorer while the matrix is on the way.

@@ -4,8 +4,12 @@ Parsing a big text table is one long numpy call that holds the interpreter's
 lock: in this process it would freeze the screen, and it would have to finish
 before Textual even starts. In a second process it runs on another core while
 this one starts the terminal interface, and the screen answers keys and shows
-that work is going on. The matrix comes back over a pipe: one line of JSON
-with everything but the values, then the values as raw float64 bytes.
+that work is going on. The matrix comes back as one line of JSON with
+everything but the values, on a pipe; the values, raw float64, go to a
+temporary file that this process maps into memory (no copy, and no reading
+hundreds of megabytes through a pipe in a thread that must take the
+interpreter's lock for every 64 KB). Should that file not be writable, the
+values follow the JSON line on the pipe instead.
 
 This module imports neither numpy nor the loaders at the top, so the command
 line can start the process before paying for those imports itself.
@@ -13,10 +17,13 @@ line can start the process before paying for those imports itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -25,6 +32,8 @@ from typing import IO, TYPE_CHECKING
 from tui.errors import HeatlensError, InputError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from tui.matrix import Matrix
 
 BACKGROUND_BYTES = 8 << 20
@@ -68,10 +77,13 @@ class LoadRequest:
 class LoadingProcess:
     """A file being read by a second Python process."""
 
-    def __init__(self, request: LoadRequest, process: subprocess.Popen[bytes]) -> None:
+    def __init__(
+        self, request: LoadRequest, process: subprocess.Popen[bytes], folder: str
+    ) -> None:
         self.request = request
         self.started = time.monotonic()
         self._process = process
+        self._folder = folder
 
     @classmethod
     def start(cls, request: LoadRequest) -> LoadingProcess | None:
@@ -81,16 +93,23 @@ class LoadingProcess:
         paths = [package_root, environment.get("PYTHONPATH", "")]
         environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
         try:
+            folder = tempfile.mkdtemp(prefix="heatlens-")
+        except OSError:
+            return None
+        values_path = os.path.join(folder, "values")
+        command = [sys.executable, "-m", "tui.loading", json.dumps(asdict(request))]
+        try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "tui.loading", json.dumps(asdict(request))],
+                [*command, values_path],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 env=environment,
             )
         except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
             return None
-        return cls(request, process)
+        return cls(request, process, folder)
 
     @property
     def path(self) -> str:
@@ -134,25 +153,56 @@ class LoadingProcess:
             fields_read = json.loads(header)
             if "problem" in fields_read:
                 raise InputError(fields_read["path"], fields_read["problem"])
-            return _matrix_from(fields_read, stream, self.request.path)
+            return self._matrix_from(fields_read, stream)
         finally:
             stream.close()
             self._process.wait()
+            shutil.rmtree(self._folder, ignore_errors=True)
 
     def cancel(self) -> None:
-        """Stop reading; the process is ended and reaped."""
+        """Stop reading; the process is ended and reaped, its file removed."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _matrix_from(self, header: dict, stream: IO[bytes]) -> Matrix:
+        """The matrix the header describes, its values from the file or the pipe."""
+        from tui.matrix import Matrix
+
+        shape = tuple(header.pop("shape"))
+        if header.pop("values_in_file"):
+            values = _map_values(os.path.join(self._folder, "values"), shape)
+        else:
+            values = _read_values(stream, shape, self.request.path)
+        for name in ("row_labels", "col_labels"):
+            header[name] = tuple(header[name])
+        return Matrix(values=values, **header)
 
 
-def _matrix_from(header: dict, stream: IO[bytes], path: str) -> Matrix:
-    """Read the values that follow the header into a new array."""
+def _map_values(path: str, shape: tuple[int, ...]) -> np.ndarray:
+    """The values in `path`, mapped into memory; the file is removed at once.
+
+    Where a mapped file cannot be removed (Windows), the values are read
+    into memory instead, so nothing is left behind.
+    """
     import numpy as np
 
-    from tui.matrix import Matrix
+    mapped = np.memmap(path, dtype=np.float64, mode="r", shape=shape)
+    try:
+        os.unlink(path)
+    except OSError:
+        values = np.array(mapped)
+        del mapped
+        os.unlink(path)
+        return values
+    return mapped
 
-    shape = tuple(header.pop("shape"))
+
+def _read_values(stream: IO[bytes], shape: tuple[int, ...], path: str) -> np.ndarray:
+    """The values that follow the header on the pipe, read into a new array."""
+    import numpy as np
+
     values = np.empty(shape, dtype=np.float64)
     buffer = memoryview(values).cast("B")
     filled = 0
@@ -161,18 +211,21 @@ def _matrix_from(header: dict, stream: IO[bytes], path: str) -> Matrix:
         if not count:
             raise InputError(path, "could not be read: the reading process stopped")
         filled += count
-
-    for name in ("row_labels", "col_labels"):
-        header[name] = tuple(header[name])
-    return Matrix(values=values, **header)
+    return values
 
 
 def _send(stream: IO[bytes], header: dict) -> None:
     stream.write(json.dumps(header).encode("ascii") + b"\n")
 
 
-def _read_and_send(request: LoadRequest, stream: IO[bytes]) -> None:
-    """Load the file as the explorer would and write it to `stream`."""
+def _read_and_send(
+    request: LoadRequest, stream: IO[bytes], values_path: str | None
+) -> None:
+    """Load the file as the explorer would and hand the matrix over.
+
+    The values go to `values_path` when given and writable, else after the
+    header on `stream`.
+    """
     import numpy as np
 
     from tui.loaders import load
@@ -200,17 +253,33 @@ def _read_and_send(request: LoadRequest, stream: IO[bytes]) -> None:
         for field in fields(matrix)
         if field.name != "values"
     }
-    _send(stream, {"shape": list(values.shape), **header})
-    stream.write(memoryview(values).cast("B"))
+    in_file = values_path is not None and _write_values(values, values_path)
+    _send(stream, {"shape": list(values.shape), "values_in_file": in_file, **header})
+    if not in_file:
+        stream.write(memoryview(values).cast("B"))
     stream.flush()
 
 
+def _write_values(values: np.ndarray, path: str) -> bool:
+    """Write the raw values to `path`; False (and nothing left) if it fails."""
+    try:
+        with open(path, "wb") as handle:
+            handle.write(memoryview(values).cast("B"))
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return False
+    return True
+
+
 def main(argv: list[str]) -> int:
-    """Run as the reading process: one JSON request in, one matrix out."""
+    """Run as the reading process: a JSON request (and a file for the values)
+    in, one matrix out."""
     request = LoadRequest(**json.loads(argv[0]))
+    values_path = argv[1] if len(argv) > 1 else None
     stream = sys.stdout.buffer
     try:
-        _read_and_send(request, stream)
+        _read_and_send(request, stream, values_path)
     except BrokenPipeError:
         return 1
     except Exception as error:

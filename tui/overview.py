@@ -59,7 +59,8 @@ def summarise(values: np.ndarray) -> ValueSummary:
     low, high, counts, seen = math.inf, -math.inf, True, False
     for first in range(0, rows, band_rows):
         band = np.asarray(values[first : first + band_rows], dtype=np.float64)
-        finite = band[np.isfinite(band)]
+        present = np.isfinite(band)
+        finite = band if present.all() else band[present]
         if finite.size == 0:
             continue
         seen = True
