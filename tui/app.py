@@ -427,7 +427,9 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             self.anomaly_list.show_not_scanned(cells)
         else:
             self.anomaly_list.show_pending()
-            self._detect(self._detection, view, self.sensitivity)
+            self.call_after_refresh(
+                self._detect, self._detection, view, self.sensitivity
+            )
         self.refresh_bindings()
 
     def _scan_now(self, view: View) -> list[Anomaly]:
