@@ -237,24 +237,26 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         return "heatlens"
 
     def compose(self) -> ComposeResult:
-        """The explorer's widgets, each filled and shown or hidden already.
+        """The explorer's widgets, or the reading of its matrix until it is there."""
+        yield from self._compose_title_bar()
+        if self.loading:
+            yield from self._compose_loading()
+        else:
+            yield from self._compose_explorer()
+        yield Footer(compact=True)
+
+    def _compose_explorer(self) -> ComposeResult:
+        """The grid and its panels, each filled and shown or hidden already.
 
         Deciding here what each panel shows, and whether it shows, lets the
         first frame have every panel as it stays, with no panel drawn again
         as it settles. A small matrix's anomalies are found here too.
         """
-        if self.loading:
-            yield from self._compose_title_bar()
-            yield from self._compose_loading()
-            yield Footer(compact=True)
-            return
-
         if self.view.content.values.size <= AT_ONCE_CELLS:
             self._found = self._scan_now(self.view)
             self.anomalies = self.view.shown_anomalies(self._found)
         sidebar, side_panel = self._panels_shown(self.size.width)
 
-        yield from self._compose_title_bar()
         with Horizontal(id="main"):
             yield Heatmap(
                 self.matrix,
@@ -271,7 +273,6 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
                 )
             yield self._first_anomaly_list(sidebar)
         yield Static(id="too-small")
-        yield Footer(compact=True)
 
     def _compose_title_bar(self) -> ComposeResult:
         with Horizontal(id="title-bar"):

@@ -2,7 +2,7 @@
 
 A large file is read elsewhere (see `tui.loading`); meanwhile the explorer
 shows what it reads and for how long, and quits at once on `q`. When the
-matrix arrives the screen is composed again as the full explorer; a file
+matrix arrives the grid and its panels take the reading's place; a file
 refused on the way ends the app with the loader's message, which the command
 line prints once the terminal is restored.
 """
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual import work
 from textual.app import ComposeResult
+from textual.content import Content
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from tui.errors import HeatlensError, InputError
@@ -48,7 +50,11 @@ class PendingMatrix(Protocol):
 
 
 class BackgroundLoad:
-    """The explorer while its matrix is on the way; the app supplies `_open`."""
+    """The explorer while its matrix is on the way.
+
+    The app supplies `_open` (take the matrix), `_compose_explorer` (the grid
+    and its panels) and `_begin` (set them going).
+    """
 
     _pending: PendingMatrix | None
     load_error: HeatlensError | None
@@ -94,7 +100,11 @@ class BackgroundLoad:
 
         self._pending = None
         self._elapsed_timer.stop()
-        await self.recompose()
+        self.query_one("#title", Static).update(Content(self.title))
+        await self.query_one(LoadingPanel).remove()
+        await self.screen.mount_compose(
+            self._compose_explorer(), before=self.query_one(Footer)
+        )
         self._begin()
 
     def _fail_loading(self, error: BaseException | None) -> None:
