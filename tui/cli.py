@@ -21,7 +21,7 @@ from tui.text import safe_text
 from tui.view_choices import NORMALISATIONS
 
 if TYPE_CHECKING:
-    from tui.loading import LoadingProcess
+    from tui.loading import LoadingProcess, LoadRequest
     from tui.matrix import Matrix
     from tui.scale import ColourScale
     from tui.view import Inputs, View
@@ -226,22 +226,24 @@ def parse(argv: Sequence[str]) -> tuple[str, argparse.Namespace]:
     return "explore", parsers["explore"].parse_args(argv)
 
 
+def load_request(args: argparse.Namespace, path: str) -> LoadRequest:
+    """What to read from `path`, with every shared option applied."""
+    from tui.loading import LoadRequest
+
+    return LoadRequest(
+        path=path,
+        format=args.format,
+        key=args.key,
+        transpose=args.transpose,
+        title=args.title,
+        x_label=args.x_label,
+        y_label=args.y_label,
+    )
+
+
 def matrix_loader(args: argparse.Namespace) -> Callable[[str], Matrix]:
     """A function reading one file with every shared option applied."""
-    from tui.loaders import load
-
-    def read(path: str) -> Matrix:
-        return load(
-            path,
-            format=args.format,
-            key=args.key,
-            transpose=args.transpose,
-            title=args.title,
-            x_label=args.x_label,
-            y_label=args.y_label,
-        )
-
-    return read
+    return lambda path: load_request(args, path).read()
 
 
 def load_matrix(args: argparse.Namespace) -> Matrix:
@@ -399,21 +401,13 @@ def start_reading(args: argparse.Namespace) -> LoadingProcess | None:
     before the screen (a scale's limits, a second file, watching): those
     read it here, so any refusal comes before the screen is taken.
     """
-    from tui.loading import LoadingProcess, LoadRequest
+    from tui.loading import LoadingProcess
 
     if args.file is None or args.compare is not None or args.watch:
         return None
     if (args.vmin, args.vmax, args.center) != (None, None, None):
         return None
-    request = LoadRequest(
-        path=args.file,
-        format=args.format,
-        key=args.key,
-        transpose=args.transpose,
-        title=args.title,
-        x_label=args.x_label,
-        y_label=args.y_label,
-    )
+    request = load_request(args, args.file)
     return LoadingProcess.start(request) if request.worth_a_process() else None
 
 

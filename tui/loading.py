@@ -55,6 +55,24 @@ class LoadRequest:
     x_label: str | None = None
     y_label: str | None = None
 
+    def read(self) -> Matrix:
+        """Read the file here, with every option applied.
+
+        Raises:
+            InputError: for anything the contract refuses.
+        """
+        from tui.loaders import load
+
+        return load(
+            self.path,
+            format=self.format,
+            key=self.key,
+            transpose=self.transpose,
+            title=self.title,
+            x_label=self.x_label,
+            y_label=self.y_label,
+        )
+
     def worth_a_process(self) -> bool:
         """Whether reading this file takes long enough to do elsewhere.
 
@@ -228,18 +246,8 @@ def _read_and_send(
     """
     import numpy as np
 
-    from tui.loaders import load
-
     try:
-        matrix = load(
-            request.path,
-            format=request.format,
-            key=request.key,
-            transpose=request.transpose,
-            title=request.title,
-            x_label=request.x_label,
-            y_label=request.y_label,
-        )
+        matrix = request.read()
     except HeatlensError as error:
         _send(stream, {"path": error.path, "problem": error.problem})
         return
