@@ -152,6 +152,34 @@ def test_nothing_is_left_behind_after_reading_or_stopping(tmp_path):
     assert not os.path.exists(read._folder) and not os.path.exists(stopped._folder)
 
 
+@pytest.mark.skipif(
+    not os.path.isdir("/proc/self/fdinfo"), reason="file positions not visible"
+)
+def test_progress_is_where_the_other_process_is_in_the_file(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"0" * 1000)
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import time; f = open({str(path)!r}, 'rb', buffering=0);"
+            " f.read(250); print(flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    process = LoadingProcess(LoadRequest(str(path)), reader, str(tmp_path / "none"))
+    try:
+        reader.stdout.readline()
+
+        share = process.progress()
+    finally:
+        process.cancel()
+        reader.stdout.close()
+
+    assert share == 0.25
+    assert process.progress() is None
+
+
 # The explorer while the matrix is on the way.
 
 
@@ -171,6 +199,9 @@ class Pending:
     @property
     def elapsed(self) -> float:
         return 1.5
+
+    def progress(self) -> float | None:
+        return 0.5
 
     def wait(self) -> Matrix:
         self.arrive.wait(10)
@@ -203,7 +234,8 @@ async def test_the_explorer_shows_the_reading_then_the_matrix(sample_matrix):
 
         assert app.loading and app.query(LoadingPanel)
         assert "Reading big.csv · 36 MB" in shown
-        assert "1.5 s" in shown
+        assert "18 MB read · 1.5 s" in shown
+        assert app.query_one("LoadingPanel ProgressBar").percentage == 0.5
         await pilot.press("down", "t", "%", "e", "a", "question_mark", "colon")
         assert app.loading and not app.query(Heatmap)
 

@@ -46,6 +46,10 @@ class PendingMatrix(Protocol):
         """Block until the matrix is read; raises `HeatlensError` if it cannot be."""
         ...
 
+    def progress(self) -> float | None:
+        """The share read so far, or None when that cannot be seen."""
+        ...
+
     def cancel(self) -> None: ...
 
 
@@ -74,8 +78,10 @@ class BackgroundLoad:
         self._elapsed_timer = self.set_interval(ELAPSED_INTERVAL, self._show_elapsed)
 
     def _show_elapsed(self) -> None:
-        if self._pending is not None:
-            self.query_one(LoadingPanel).show_elapsed(self._pending.elapsed)
+        pending = self._pending
+        if pending is not None:
+            panel = self.query_one(LoadingPanel)
+            panel.show_progress(pending.elapsed, pending.progress())
 
     @work(thread=True, exclusive=True, group="loading", exit_on_error=False)
     def _wait_for_matrix(self) -> Matrix:

@@ -152,6 +152,37 @@ class LoadingProcess:
         """Seconds since reading started."""
         return time.monotonic() - self.started
 
+    def progress(self) -> float | None:
+        """The share of the file the other process has read so far.
+
+        Seen from outside, as the position of its open file, where the
+        system shows it (`/proc` on Linux); None elsewhere, or before the
+        file is open and after it is closed. Large text tables are read
+        block by block as they are parsed, so this follows the parsing;
+        smaller files are read at once and then parsed.
+        """
+        size = self.size
+        folder = f"/proc/{self._process.pid}"
+        if size <= 0 or not os.path.isdir(f"{folder}/fdinfo"):
+            return None
+        target = os.path.realpath(self.request.path)
+        try:
+            descriptors = os.listdir(f"{folder}/fd")
+        except OSError:
+            return None
+        for descriptor in descriptors:
+            try:
+                if os.readlink(f"{folder}/fd/{descriptor}") != target:
+                    continue
+                with open(f"{folder}/fdinfo/{descriptor}") as info:
+                    position = next(
+                        int(line.split()[1]) for line in info if line.startswith("pos:")
+                    )
+            except (OSError, StopIteration, ValueError, IndexError):
+                continue
+            return min(position / size, 1.0)
+        return None
+
     def wait(self) -> Matrix:
         """The matrix, once the other process has read it.
 

@@ -19,10 +19,10 @@ def size_text(size: int) -> str:
 
 
 class LoadingPanel(Vertical):
-    """The file being read, a bar that moves while it is, and the time so far.
+    """The file being read, how much of it is read, and the time so far.
 
-    The reading happens elsewhere and says nothing until it ends, so the bar
-    shows that work goes on rather than a share done.
+    The bar shows the share of the file read when the reader's position can
+    be seen, and otherwise only moves, to show that work goes on.
     """
 
     DEFAULT_CSS = """
@@ -46,6 +46,7 @@ class LoadingPanel(Vertical):
 
     def __init__(self, file_name: str, size: int, **options: str) -> None:
         super().__init__(**options)
+        self._file_size = size
         self._what = f"Reading {safe_text(file_name)} · {size_text(size)}"
 
     def compose(self) -> ComposeResult:
@@ -53,7 +54,10 @@ class LoadingPanel(Vertical):
         yield ProgressBar(total=None, show_eta=False, show_percentage=False)
         yield Static(Content("0.0 s · q quits"), id="loading-time")
 
-    def show_elapsed(self, seconds: float) -> None:
-        """Show how long the reading has taken so far."""
-        time_line = self.query_one("#loading-time", Static)
-        time_line.update(Content(f"{seconds:.1f} s · q quits"))
+    def show_progress(self, seconds: float, share: float | None) -> None:
+        """Show how long the reading has taken and, when known, how far it got."""
+        line = f"{seconds:.1f} s · q quits"
+        if share is not None:
+            self.query_one(ProgressBar).update(total=1.0, progress=share)
+            line = f"{size_text(int(share * self._file_size))} read · {line}"
+        self.query_one("#loading-time", Static).update(Content(line))
