@@ -115,41 +115,54 @@ def test_cancel_ends_the_process(tmp_path):
     assert process._process.returncode is not None
 
 
-@pytest.mark.parametrize("to_file", [True, False])
-def test_the_values_come_in_a_file_or_else_after_the_header(tmp_path, to_file):
+@pytest.mark.parametrize("writable", [True, False])
+def test_the_values_come_in_a_file_or_else_after_the_header(tmp_path, writable):
     path = labelled_csv(tmp_path)
-    values_path = tmp_path / ("values" if to_file else "missing/values")
+    values_path = tmp_path / "values"
+    values_path.write_bytes(b"")
     request = json.dumps({"path": str(path)})
 
-    done = subprocess.run(
-        [sys.executable, "-m", "tui.loading", request, str(values_path)],
-        capture_output=True,
-        cwd=ROOT,
-        check=True,
-    )
+    with values_path.open("r+b" if writable else "rb") as values_file:
+        descriptor = values_file.fileno()
+        done = subprocess.run(
+            [sys.executable, "-m", "tui.loading", request, str(descriptor)],
+            capture_output=True,
+            cwd=ROOT,
+            check=True,
+            pass_fds=(descriptor,),
+        )
 
     header, _, rest = done.stdout.partition(b"\n")
     fields = json.loads(header)
-    assert fields["shape"] == [3, 3] and fields["values_in_file"] is to_file
-    written = values_path.read_bytes() if to_file else rest
+    assert fields["shape"] == [3, 3] and fields["values_in_file"] is writable
+    written = values_path.read_bytes() if writable else rest
     expected = load(str(path)).values
     assert np.array_equal(
         np.frombuffer(written, dtype=np.float64).reshape(3, 3), expected, equal_nan=True
     )
-    assert rest == b"" if to_file else not values_path.exists()
+    assert rest == b"" if writable else values_path.read_bytes() == b""
 
 
-def test_nothing_is_left_behind_after_reading_or_stopping(tmp_path):
+def test_the_values_file_has_no_name_and_is_closed_after(tmp_path):
     path = labelled_csv(tmp_path)
     read = LoadingProcess.start(LoadRequest(str(path)))
     stopped = LoadingProcess.start(LoadRequest(str(path)))
     assert read is not None and stopped is not None
+    names = [
+        process._values_file.name
+        for process in (read, stopped)
+        if process._values_file is not None
+    ]
 
     matrix = read.wait()
     stopped.cancel()
 
     assert matrix.values.shape == (3, 3)
-    assert not os.path.exists(read._folder) and not os.path.exists(stopped._folder)
+    assert all(isinstance(name, int) for name in names)
+    assert all(
+        process._values_file is None or process._values_file.closed
+        for process in (read, stopped)
+    )
 
 
 @pytest.mark.skipif(
@@ -167,7 +180,7 @@ def test_progress_is_where_the_other_process_is_in_the_file(tmp_path):
         ],
         stdout=subprocess.PIPE,
     )
-    process = LoadingProcess(LoadRequest(str(path)), reader, str(tmp_path / "none"))
+    process = LoadingProcess(LoadRequest(str(path)), reader, None)
     try:
         reader.stdout.readline()
 

@@ -8,6 +8,7 @@ grid's cursor must lie inside the matrix the grid shows.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tui.app import HeatlensApp
 from tui.colour_mode import ColourMode
 from tui.loaders import load
 from tui.matrix import Matrix
+from tui.watch import file_signature
 from tui.widgets.heatmap import Heatmap
 from tui.widgets.help_screen import HelpScreen
 from tui.widgets.prompt import Prompt
@@ -214,15 +216,21 @@ async def test_random_use_while_the_file_changes_underneath(tmp_path):
     reader = RestlessReader("reload")
 
     shapes = set()
+    stamp = 1_700_000_000_000_000_000
     async with app.run_test(size=(100, 30)) as pilot:
         heatmap = app.query_one(Heatmap)
+        watcher = app._watchers[0][1]
         for content in reader.rng.choices(RELOADS, k=8):
             await reader.wander(pilot, heatmap, 20)
             path.write_text(content)
-            for _ in range(2):
+            stamp += 1_000_000_000
+            os.utime(path, ns=(stamp, stamp))
+            for _ in range(20):
                 app._poll()
                 await app.workers.wait_for_complete()
                 await pilot._wait_for_screen()
+                if watcher._seen == file_signature(str(path)) and not app._polling:
+                    break
             assert_cursor_valid(heatmap, content)
             shapes.add(app.inputs.a.shape)
         await app.workers.wait_for_complete()

@@ -5,11 +5,13 @@ lock: in this process it would freeze the screen, and it would have to finish
 before Textual even starts. In a second process it runs on another core while
 this one starts the terminal interface, and the screen answers keys and shows
 that work is going on. The matrix comes back as one line of JSON with
-everything but the values, on a pipe; the values, raw float64, go to a
-temporary file that this process maps into memory (no copy, and no reading
-hundreds of megabytes through a pipe in a thread that must take the
-interpreter's lock for every 64 KB). Should that file not be writable, the
-values follow the JSON line on the pipe instead.
+everything but the values, on a pipe; the values, raw float64, go to an
+unnamed temporary file that both processes hold open and that this one maps
+into memory (no copy, no reading hundreds of megabytes through a pipe in a
+thread that must take the interpreter's lock for every 64 KB, and nothing
+left on disk however either process ends). Where open files cannot be handed
+to a child (not POSIX), or the file cannot be written, the values follow the
+JSON line on the pipe instead.
 
 This module imports neither numpy nor the loaders at the top, so the command
 line can start the process before paying for those imports itself.
@@ -17,10 +19,8 @@ line can start the process before paying for those imports itself.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -96,12 +96,15 @@ class LoadingProcess:
     """A file being read by a second Python process."""
 
     def __init__(
-        self, request: LoadRequest, process: subprocess.Popen[bytes], folder: str
+        self,
+        request: LoadRequest,
+        process: subprocess.Popen[bytes],
+        values_file: IO[bytes] | None,
     ) -> None:
         self.request = request
         self.started = time.monotonic()
         self._process = process
-        self._folder = folder
+        self._values_file = values_file
 
     @classmethod
     def start(cls, request: LoadRequest) -> LoadingProcess | None:
@@ -110,24 +113,23 @@ class LoadingProcess:
         environment = dict(os.environ)
         paths = [package_root, environment.get("PYTHONPATH", "")]
         environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
-        try:
-            folder = tempfile.mkdtemp(prefix="heatlens-")
-        except OSError:
-            return None
-        values_path = os.path.join(folder, "values")
+        values_file = _unnamed_file()
+        handed = () if values_file is None else (values_file.fileno(),)
         command = [sys.executable, "-m", "tui.loading", json.dumps(asdict(request))]
         try:
             process = subprocess.Popen(
-                [*command, values_path],
+                [*command, *map(str, handed)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
                 env=environment,
+                pass_fds=handed,
             )
         except OSError:
-            shutil.rmtree(folder, ignore_errors=True)
+            if values_file is not None:
+                values_file.close()
             return None
-        return cls(request, process, folder)
+        return cls(request, process, values_file)
 
     @property
     def path(self) -> str:
@@ -206,22 +208,26 @@ class LoadingProcess:
         finally:
             stream.close()
             self._process.wait()
-            shutil.rmtree(self._folder, ignore_errors=True)
+            self._close_values_file()
 
     def cancel(self) -> None:
-        """Stop reading; the process is ended and reaped, its file removed."""
+        """Stop reading; the process is ended and reaped, its file closed."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self._close_values_file()
+
+    def _close_values_file(self) -> None:
+        if self._values_file is not None:
+            self._values_file.close()
 
     def _matrix_from(self, header: dict, stream: IO[bytes]) -> Matrix:
         """The matrix the header describes, its values from the file or the pipe."""
         from tui.matrix import Matrix
 
         shape = tuple(header.pop("shape"))
-        if header.pop("values_in_file"):
-            values = _map_values(os.path.join(self._folder, "values"), shape)
+        if header.pop("values_in_file") and self._values_file is not None:
+            values = _map_values(self._values_file, shape)
         else:
             values = _read_values(stream, shape, self.request.path)
         for name in ("row_labels", "col_labels"):
@@ -229,23 +235,22 @@ class LoadingProcess:
         return Matrix(values=values, **header)
 
 
-def _map_values(path: str, shape: tuple[int, ...]) -> np.ndarray:
-    """The values in `path`, mapped into memory; the file is removed at once.
+def _unnamed_file() -> IO[bytes] | None:
+    """A temporary file with no name, to hand to the reading process; None where
+    open files cannot be handed to a child, or no such file can be made."""
+    if os.name != "posix":
+        return None
+    try:
+        return tempfile.TemporaryFile(prefix="heatlens-")
+    except OSError:
+        return None
 
-    Where a mapped file cannot be removed (Windows), the values are read
-    into memory instead, so nothing is left behind.
-    """
+
+def _map_values(values_file: IO[bytes], shape: tuple[int, ...]) -> np.ndarray:
+    """The values the reading process wrote to `values_file`, mapped into memory."""
     import numpy as np
 
-    mapped = np.memmap(path, dtype=np.float64, mode="r", shape=shape)
-    try:
-        os.unlink(path)
-    except OSError:
-        values = np.array(mapped)
-        del mapped
-        os.unlink(path)
-        return values
-    return mapped
+    return np.memmap(values_file, dtype=np.float64, mode="r", shape=shape)
 
 
 def _read_values(stream: IO[bytes], shape: tuple[int, ...], path: str) -> np.ndarray:
@@ -268,12 +273,12 @@ def _send(stream: IO[bytes], header: dict) -> None:
 
 
 def _read_and_send(
-    request: LoadRequest, stream: IO[bytes], values_path: str | None
+    request: LoadRequest, stream: IO[bytes], values_fd: int | None
 ) -> None:
     """Load the file as the explorer would and hand the matrix over.
 
-    The values go to `values_path` when given and writable, else after the
-    header on `stream`.
+    The values go to the open file `values_fd` when given and writable,
+    else after the header on `stream`.
     """
     import numpy as np
 
@@ -292,33 +297,31 @@ def _read_and_send(
         for field in fields(matrix)
         if field.name != "values"
     }
-    in_file = values_path is not None and _write_values(values, values_path)
+    in_file = values_fd is not None and _write_values(values, values_fd)
     _send(stream, {"shape": list(values.shape), "values_in_file": in_file, **header})
     if not in_file:
         stream.write(memoryview(values).cast("B"))
     stream.flush()
 
 
-def _write_values(values: np.ndarray, path: str) -> bool:
-    """Write the raw values to `path`; False (and nothing left) if it fails."""
+def _write_values(values: np.ndarray, descriptor: int) -> bool:
+    """Write the raw values to the open file `descriptor`; False if that fails."""
     try:
-        with open(path, "wb") as handle:
+        with open(descriptor, "wb") as handle:
             handle.write(memoryview(values).cast("B"))
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
         return False
     return True
 
 
 def main(argv: list[str]) -> int:
-    """Run as the reading process: a JSON request (and a file for the values)
-    in, one matrix out."""
+    """Run as the reading process: a JSON request (and an open file for the
+    values) in, one matrix out."""
     request = LoadRequest(**json.loads(argv[0]))
-    values_path = argv[1] if len(argv) > 1 else None
+    values_fd = int(argv[1]) if len(argv) > 1 else None
     stream = sys.stdout.buffer
     try:
-        _read_and_send(request, stream, values_path)
+        _read_and_send(request, stream, values_fd)
     except BrokenPipeError:
         return 1
     except Exception as error:
