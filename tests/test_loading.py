@@ -81,6 +81,16 @@ def test_the_matrix_read_elsewhere_is_the_one_read_here(tmp_path):
     assert (there.source, there.has_row_labels) == (here.source, here.has_row_labels)
 
 
+def test_the_reading_process_runs_this_package_from_anywhere(tmp_path, monkeypatch):
+    path = labelled_csv(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+
+    matrix = read_elsewhere(LoadRequest(path.name))
+
+    assert matrix.values.shape == (3, 3) and matrix.source == path.name
+
+
 def test_a_refusal_elsewhere_is_the_loaders_own(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("1,2\n3\n")

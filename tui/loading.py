@@ -109,20 +109,15 @@ class LoadingProcess:
     @classmethod
     def start(cls, request: LoadRequest) -> LoadingProcess | None:
         """Start reading `request`'s file; None when no process can be started."""
-        package_root = str(Path(__file__).resolve().parent.parent)
-        environment = dict(os.environ)
-        paths = [package_root, environment.get("PYTHONPATH", "")]
-        environment["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
         values_file = _unnamed_file()
         handed = () if values_file is None else (values_file.fileno(),)
-        command = [sys.executable, "-m", "tui.loading", json.dumps(asdict(request))]
+        command = [*_child_command(), json.dumps(asdict(request))]
         try:
             process = subprocess.Popen(
                 [*command, *map(str, handed)],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=environment,
                 pass_fds=handed,
             )
         except OSError:
@@ -233,6 +228,25 @@ class LoadingProcess:
         for name in ("row_labels", "col_labels"):
             header[name] = tuple(header[name])
         return Matrix(values=values, **header)
+
+
+def _child_command() -> list[str]:
+    """The command that runs `main` in a new interpreter, with this very package.
+
+    The folder holding `tui` is put first on the child's path only when it
+    is not on that path already: an installed package's folder is, and put
+    in front of the standard library it could let other packages shadow it.
+    """
+    root = str(Path(__file__).resolve().parent.parent)
+    bootstrap = (
+        "import os, sys\n"
+        f"root = {root!r}\n"
+        "if root not in {os.path.realpath(entry or '.') for entry in sys.path}:\n"
+        "    sys.path.insert(0, root)\n"
+        "from tui.loading import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    return [sys.executable, "-c", bootstrap]
 
 
 def _unnamed_file() -> IO[bytes] | None:
