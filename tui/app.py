@@ -71,7 +71,7 @@ It takes a few milliseconds, and the first screen then shows its findings
 at once instead of being drawn again when a worker ends."""
 
 PAINT_HOLD_LIMIT = 0.25
-"""Seconds at most that paints are held while a new screen settles."""
+"""Seconds at most that paints are held after the first layout."""
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
@@ -198,8 +198,8 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             self.title = safe_text(pending.name)
         else:
             raise ValueError("the explorer needs a matrix, or one being read")
-        self._paint_hold: ExitStack | None = None
-        self._hold_paints()
+        self._paint_hold: ExitStack | None = ExitStack()
+        self._paint_hold.enter_context(self.batch_update())
 
     def _open(self, matrix: Matrix) -> None:
         """Take the matrix to explore and make the first view of it.
@@ -310,22 +310,9 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         Textual lays a new screen out, then again for the terminal's size
         and for the widgets' first sizes, writing each in full: three frames
         down the wire where one would do. Paints are held from the start
-        until the screen has settled (see `_settle_then_paint`).
-        """
-        self._settle_then_paint()
-
-    def _hold_paints(self) -> None:
-        """Hold every paint until `_release_paints`."""
-        if self._paint_hold is None:
-            self._paint_hold = ExitStack()
-            self._paint_hold.enter_context(self.batch_update())
-
-    def _settle_then_paint(self) -> None:
-        """Draw what is held once the screen has twice been idle.
-
-        Twice, because the footer settles its keys in between; a time limit
-        makes sure the hold always ends. Held paints are dropped, not
-        queued, so the screen is then drawn whole.
+        until the screen has twice been idle (the footer settles its keys in
+        between); a time limit makes sure the hold always ends. Held paints
+        are dropped, not queued, so the screen is then drawn whole.
         """
         self.call_after_refresh(self._release_paints, 2)
         self.set_timer(PAINT_HOLD_LIMIT, self._release_paints)
