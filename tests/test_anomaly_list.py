@@ -298,3 +298,34 @@ def test_each_kind_has_its_grid_glyph(kind: str) -> None:
     text = entry_content(_matrix(), anomaly, 1).plain
 
     assert text.startswith(f"1. {glyphs[kind]} ")
+
+
+async def test_a_long_scan_shows_how_long_it_has_run(monkeypatch) -> None:
+    import threading
+
+    from tui import app as explorer
+    from tui.colour_mode import ColourMode
+
+    release = threading.Event()
+
+    def slow_detection(view, sensitivity=1.0):
+        release.wait(10)
+        return []
+
+    monkeypatch.setattr(explorer, "find_anomalies", slow_detection)
+    monkeypatch.setattr(explorer, "SCAN_CLOCK_INTERVAL", 0.2)
+    matrix = Matrix(np.linspace(0, 1, 200 * 200).reshape(200, 200))
+    app = explorer.HeatlensApp(matrix, colour_mode=ColourMode("truecolor", ""))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause(1.3)
+        while_scanning = _title(app)
+
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.5)
+        after = _title(app)
+        clock = app._scan_clock
+
+    assert while_scanning == "Looking for anomalies… 1 s"
+    assert after.startswith("No anomalies")
+    assert clock is None

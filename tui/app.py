@@ -6,6 +6,7 @@ anomaly detection and figure export in worker threads, and writes files.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import replace
@@ -72,6 +73,9 @@ at once instead of being drawn again when a worker ends."""
 
 PAINT_HOLD_LIMIT = 0.25
 """Seconds at most that paints are held after the first layout."""
+
+SCAN_CLOCK_INTERVAL = 1.0
+"""Seconds between two updates of how long an anomaly scan has run."""
 
 SENSITIVITY_STEP = 1.25
 """How much `]` raises and `[` lowers the anomaly sensitivity."""
@@ -181,6 +185,8 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         """The same anomalies at content positions, kept across reorderings."""
         self._detection = 0
         self._scan_asked = False
+        self._scan_started = 0.0
+        self._scan_clock: Timer | None = None
         """Whether the reader asked for a scan of a matrix too large for one
         to start by itself; kept for the rest of the session."""
         self.show_sidebar: bool | None = None
@@ -415,10 +421,31 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             self.anomaly_list.show_not_scanned(cells)
         else:
             self.anomaly_list.show_pending()
+            self._start_scan_clock()
             self.call_after_refresh(
                 self._detect, self._detection, view, self.sensitivity
             )
         self.refresh_bindings()
+
+    def _start_scan_clock(self) -> None:
+        """Show in the sidebar, each second, how long the scan has run."""
+        self._scan_started = time.monotonic()
+        if self._scan_clock is None:
+            self._scan_clock = self.set_interval(
+                SCAN_CLOCK_INTERVAL, self._show_scan_time
+            )
+
+    def _show_scan_time(self) -> None:
+        scanning = any(
+            worker.group == "anomalies" and not worker.is_finished
+            for worker in self.workers
+        )
+        if self.anomalies is None and scanning:
+            seconds = time.monotonic() - self._scan_started
+            self.anomaly_list.show_scan_time(seconds)
+        elif self._scan_clock is not None:
+            self._scan_clock.stop()
+            self._scan_clock = None
 
     def _scan_now(self, view: View) -> list[Anomaly]:
         """Find a small view's anomalies at once; a failure is told, not raised."""

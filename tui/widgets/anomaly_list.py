@@ -163,6 +163,16 @@ class AnomalyList(Vertical):
         self._title = title_content(None, 1.0)
         self._apply(keep=None)
 
+    def show_scan_time(self, seconds: float) -> None:
+        """Say how long the running detection has taken so far."""
+        if self._anomalies:
+            return
+        self._title = Content(f"Looking for anomalies… {seconds:.0f} s")
+        try:
+            self.query_one(".anomaly-list--title", Static).update(self._title)
+        except NoMatches:
+            return
+
     def show_not_scanned(self, cells: int) -> None:
         """Say that a matrix of `cells` cells was not scanned, and how to scan it."""
         self._anomalies = ()
