@@ -75,9 +75,28 @@ def test_the_stored_order_shows_the_values_themselves(mapped):
     assert view.rows.tolist() == list(range(60))
 
 
-async def test_a_small_matrix_is_scanned_before_the_first_frame(make_app):
+async def test_a_small_matrix_is_scanned_at_once_after_the_first_frame(
+    make_app, settle, monkeypatch
+):
     app = make_app()
-    async with app.run_test(size=(120, 40)):
+    events: list[str] = []
+    display = app._display
+
+    def record_frame(screen, renderable):
+        if not app._holding_paints and renderable is not None:
+            events.append("frame")
+        display(screen, renderable)
+
+    scan = app_module.find_anomalies
+    monkeypatch.setattr(app, "_display", record_frame)
+    monkeypatch.setattr(
+        app_module, "find_anomalies", lambda *args: events.append("scan") or scan(*args)
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        assert events[0] == "frame"
+        assert events.count("scan") == 1
         assert [(a.row, a.col) for a in app.anomalies] == [(4, 4)]
         assert not [w for w in app.workers if w.group == "anomalies"]
         assert app.query_one(AnomalyList).anomalies == tuple(app.anomalies)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -51,6 +50,9 @@ from tui.widgets.margins import MarginsPanel
 from tui.widgets.prompt import Prompt, parse_cell
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from textual.screen import Screen
+
     from tui.anomalies import Anomaly
 
 MIN_SIZE = (40, 10)
@@ -66,13 +68,14 @@ A scan of such a matrix takes many times its memory and tens of seconds; the
 sidebar says how to ask for it (`A`, or `heatlens anomalies FILE`)."""
 
 AT_ONCE_CELLS = 10_000
-"""Up to this many cells anomalies are found before the screen is drawn.
+"""Up to this many cells anomalies are found at once, not in a worker.
 
-It takes a few milliseconds, and the first screen then shows its findings
-at once instead of being drawn again when a worker ends."""
+It takes a few milliseconds, and the sidebar then changes in one step
+instead of saying it is looking first. The first scan still waits for the
+first frame, so the matrix is on screen before any scan starts."""
 
 PAINT_HOLD_LIMIT = 0.25
-"""Seconds at most that paints are held after the first layout."""
+"""Seconds at most that frames are held back after the first layout."""
 
 SCAN_CLOCK_INTERVAL = 1.0
 """Seconds between two updates of how long an anomaly scan has run."""
@@ -185,10 +188,13 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         """The same anomalies at content positions, kept across reorderings."""
         self._detection = 0
         self._scan_asked = False
-        self._scan_started = 0.0
-        self._scan_clock: Timer | None = None
         """Whether the reader asked for a scan of a matrix too large for one
         to start by itself; kept for the rest of the session."""
+        self._scan_started = 0.0
+        self._scan_clock: Timer | None = None
+        self._painted = False
+        """Whether the first frame has been drawn; until then no scan runs."""
+        self._scan_waiting = False
         self.show_sidebar: bool | None = None
         """Whether the user asked for the anomaly sidebar; None: when it fits."""
         self._reload = reload
@@ -204,8 +210,8 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             self.title = safe_text(pending.name)
         else:
             raise ValueError("the explorer needs a matrix, or one being read")
-        self._paint_hold: ExitStack | None = ExitStack()
-        self._paint_hold.enter_context(self.batch_update())
+        self._holding_paints = True
+        """Whether frames are being dropped until the first layout settles."""
 
     def _open(self, matrix: Matrix) -> None:
         """Take the matrix to explore and make the first view of it.
@@ -256,11 +262,8 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
 
         Deciding here what each panel shows, and whether it shows, lets the
         first frame have every panel as it stays, with no panel drawn again
-        as it settles. A small matrix's anomalies are found here too.
+        as it settles.
         """
-        if self.view.content.values.size <= AT_ONCE_CELLS:
-            self._found = self._scan_now(self.view)
-            self.anomalies = self.view.shown_anomalies(self._found)
         sidebar, side_panel = self._panels_shown(self.size.width)
 
         with Horizontal(id="main"):
@@ -315,24 +318,44 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
 
         Textual lays a new screen out, then again for the terminal's size
         and for the widgets' first sizes, writing each in full: three frames
-        down the wire where one would do. Paints are held from the start
-        until the screen has twice been idle (the footer settles its keys in
-        between); a time limit makes sure the hold always ends. Held paints
-        are dropped, not queued, so the screen is then drawn whole.
+        down the wire where one would do. Frames are dropped until the
+        screen is next idle after its first layout, then the screen is drawn
+        whole, once; a time limit makes sure the hold always ends.
         """
-        self.call_after_refresh(self._release_paints, 2)
+        self.call_after_refresh(self._release_paints)
         self.set_timer(PAINT_HOLD_LIMIT, self._release_paints)
 
-    def _release_paints(self, idle_waits: int = 1) -> None:
+    def _release_paints(self) -> None:
         """Draw the whole screen as it is now, and stop holding paints."""
-        if self._paint_hold is None:
+        if not self._holding_paints:
             return
-        if idle_waits > 1:
-            self.call_after_refresh(self._release_paints, idle_waits - 1)
+        self._holding_paints = False
+        self.screen.refresh()
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        """Write a frame to the terminal, unless paints are being held.
+
+        This is where Textual hands every frame to the terminal. Textual's
+        own `batch_update` would hold back the layouts as well, and these
+        would then be written as a frame of their own just before the whole
+        screen; dropping frames here lets the layouts settle unseen.
+        """
+        if self._holding_paints:
             return
-        hold, self._paint_hold = self._paint_hold, None
-        hold.close()
-        self.screen.refresh(self.screen.region, layout=True)
+        super()._display(screen, renderable)
+
+    def _first_frame_drawn(self) -> None:
+        """Start the first anomaly scan, now that the reader sees the matrix.
+
+        Even a small matrix's scan takes tens of milliseconds (and its
+        modules' import), and a large one's worker would compete with the
+        drawing; the sidebar says it is looking meanwhile.
+        """
+        self._painted = True
+        if self._scan_waiting:
+            self._scan_waiting = False
+            self.find_anomalies()
 
     @property
     def heatmap(self) -> Heatmap:
@@ -411,7 +434,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         self._detection += 1
         view = self.view
         cells = view.content.values.size
-        if cells <= AT_ONCE_CELLS:
+        if cells <= AT_ONCE_CELLS and self._painted:
             self._found = self._scan_now(view)
             self._show_anomalies()
             return
@@ -419,6 +442,9 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         self.anomalies = None
         if cells > AUTO_SCAN_CELLS and not self._scan_asked:
             self.anomaly_list.show_not_scanned(cells)
+        elif not self._painted:
+            self.anomaly_list.show_pending()
+            self._scan_waiting = True
         else:
             self.anomaly_list.show_pending()
             self._start_scan_clock()
