@@ -273,6 +273,33 @@ def loadtxt_seconds(path: Path) -> tuple[float, float]:
     return time.perf_counter() - started, float(done.stdout)
 
 
+def reading_process_seconds(path: Path, *, other_core_busy: bool) -> float:
+    """Seconds for the explorer's reading process to hand over `path`'s matrix.
+
+    Run from here, without the explorer; with `other_core_busy`, a second
+    process spins meanwhile, as the explorer's own start does beside it.
+    """
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tui.loading import LoadingProcess, LoadRequest
+
+    spinner = None
+    if other_core_busy:
+        spin = "import time\nend = time.time() + 30\nwhile time.time() < end: pass"
+        spinner = subprocess.Popen([sys.executable, "-c", spin])
+        time.sleep(0.2)
+    try:
+        started = time.perf_counter()
+        process = LoadingProcess.start(LoadRequest(path=str(path)))
+        assert process is not None
+        process.wait()
+        return time.perf_counter() - started
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+
+
 def row(name: str, value: float, unit: str, target: str, met: bool | None) -> list:
     verdict = "n/a" if met is None else ("yes" if met else "NO")
     return [name, f"{value:,.2f} {unit}".strip(), target, verdict]
@@ -456,7 +483,9 @@ def measure_csv(files: dict[str, Path], runs: int) -> list[list]:
 
     The explorer reads a file this large in a second process and shows that
     it is reading at once; both times are printed (the first screen is the
-    reading one, or the matrix itself when that came first).
+    reading one, or the matrix itself when that came first). The reading
+    process is also timed on its own, alone and beside a busy core, to show
+    how much of the gap is the explorer's start competing with it.
     """
     timings = [loadtxt_seconds(files["csv"]) for _ in range(runs)]
     plain_wall = statistics.median(wall for wall, _ in timings)
@@ -465,6 +494,14 @@ def measure_csv(files: dict[str, Path], runs: int) -> list[list]:
         row("numpy.loadtxt 2000×2000, new process", plain_wall, "s", "", None),
         row("  of which loadtxt itself", plain_inside, "s", "", None),
     ]
+    for busy, label in ((False, "alone"), (True, "beside a busy core")):
+        seconds = statistics.median(
+            reading_process_seconds(files["csv"], other_core_busy=busy)
+            for _ in range(runs)
+        )
+        ratio = seconds / plain_wall
+        table.append(row(f"reading process {label}", seconds, "s", "", None))
+        table.append(row("  / loadtxt (new process)", ratio, "×", "", None))
     for key, label in (("csv", "2000×2000 CSV"), ("gaps", "  with missing cells")):
         anything = b"Reading|rows 0"
         reading = median_first_frame(heatlens(files[key]), anything, runs)

@@ -215,3 +215,25 @@ def test_the_first_screen_is_written_once():
 
     assert b"1 anomaly" in written
     assert written.count(b"truecolor") == 1
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app, settle):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        keys = list(app.query("FooterKey"))
+
+        await pilot.press("right", "down")
+        app.refresh_bindings()
+        await settle(pilot)
+
+        assert list(app.query("FooterKey")) == keys
+
+        app.anomalies = []
+        app.refresh_bindings()
+        await settle(pilot)
+
+        rebuilt = {key.key: key for key in app.query("FooterKey")}
+        assert rebuilt["n"] not in keys
+        assert rebuilt["n"].has_class("-disabled")
+        assert not rebuilt["q"].has_class("-disabled")

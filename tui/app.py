@@ -21,7 +21,7 @@ from textual.events import Resize
 from textual.filter import Monochrome
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from tui.app_exports import FileExports
@@ -46,6 +46,7 @@ from tui.widgets.colour_bar import ColourBar
 from tui.widgets.heatmap import Heatmap
 from tui.widgets.help_screen import HelpScreen
 from tui.widgets.inspector import Inspector
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.margins import MarginsPanel
 from tui.widgets.prompt import Prompt, parse_cell
 
@@ -255,7 +256,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             yield from self._compose_loading()
         else:
             yield from self._compose_explorer()
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def _compose_explorer(self) -> ComposeResult:
         """The grid and its panels, each filled and shown or hidden already.

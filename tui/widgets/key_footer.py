@@ -1,0 +1,34 @@
+"""The footer of key hints, rebuilt only when the keys it shows change."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it would show have changed.
+
+    Textual's footer rebuilds every key each time any binding may have
+    changed: four times while the explorer starts, some 9 ms and a line sent
+    to the terminal each, though the same keys mostly come back, enabled as
+    they were.
+    """
+
+    def __init__(self, **options: bool | str) -> None:
+        super().__init__(**options)
+        self._keys_drawn: tuple | None = None
+
+    async def recompose(self) -> None:
+        keys = self._keys_shown()
+        if self.children and keys == self._keys_drawn:
+            return
+        self._keys_drawn = keys
+        await super().recompose()
+
+    def _keys_shown(self) -> tuple:
+        """Each shown key's binding, whether it is enabled, and its tooltip."""
+        return tuple(
+            (key, active.binding, active.enabled, active.tooltip)
+            for key, active in self.screen.active_bindings.items()
+            if active.binding.show
+        )
