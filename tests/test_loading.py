@@ -420,3 +420,14 @@ def test_q_quits_while_a_large_file_is_read(tmp_path):
     assert b"Reading big.csv" in written
     assert code == 0
     assert b"rows 0" not in written
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no memory-only files")
+def test_the_values_file_is_kept_in_memory_where_it_can_be(tmp_path):
+    process = LoadingProcess.start(LoadRequest(str(labelled_csv(tmp_path))))
+    assert process is not None and process._values_file is not None
+
+    where = os.readlink(f"/proc/self/fd/{process._values_file.fileno()}")
+    process.wait()
+
+    assert where.startswith("/memfd:heatlens-values")

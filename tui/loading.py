@@ -250,10 +250,20 @@ def _child_command() -> list[str]:
 
 
 def _unnamed_file() -> IO[bytes] | None:
-    """A temporary file with no name, to hand to the reading process; None where
-    open files cannot be handed to a child, or no such file can be made."""
+    """A file with no name to hand to the reading process; None where open
+    files cannot be handed to a child, or no such file can be made.
+
+    Where the system offers one, the file lives in memory only: a temporary
+    file on disk would have the system write the values out as well, which
+    now and then held the reading process up by tens of milliseconds.
+    """
     if os.name != "posix":
         return None
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("heatlens-values"), "w+b")
+        except OSError:
+            pass
     try:
         return tempfile.TemporaryFile(prefix="heatlens-")
     except OSError:
