@@ -443,15 +443,15 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         self.anomalies = None
         if cells > AUTO_SCAN_CELLS and not self._scan_asked:
             self.anomaly_list.show_not_scanned(cells)
-        elif not self._painted:
-            self.anomaly_list.show_pending()
-            self._scan_waiting = True
         else:
             self.anomaly_list.show_pending()
-            self._start_scan_clock()
-            self.call_after_refresh(
-                self._detect, self._detection, view, self.sensitivity
-            )
+            if self._painted:
+                self._start_scan_clock()
+                self.call_after_refresh(
+                    self._detect, self._detection, view, self.sensitivity
+                )
+            else:
+                self._scan_waiting = True
         self.refresh_bindings()
 
     def _start_scan_clock(self) -> None:

@@ -9,9 +9,8 @@ class KeyFooter(Footer):
     """Textual's footer, rebuilt only when the keys it would show have changed.
 
     Textual's footer rebuilds every key each time any binding may have
-    changed: four times while the explorer starts, some 9 ms and a line sent
-    to the terminal each, though the same keys mostly come back, enabled as
-    they were.
+    changed: four times while the explorer starts, some 9 ms each, though
+    the same keys mostly come back, enabled as they were.
     """
 
     def __init__(self, **options: bool | str) -> None:
