@@ -325,6 +325,25 @@ async def test_a_tiny_terminal_while_reading_does_not_crash():
         pending.cancel()
 
 
+async def test_the_reading_time_can_be_told_while_the_panel_is_taken_down():
+    from tui.app import HeatlensApp
+    from tui.widgets.loading_panel import LoadingPanel
+
+    pending = Pending()
+    app = HeatlensApp(pending=pending, colour_mode=TRUECOLOR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(LoadingPanel)
+        await panel.remove_children()
+
+        app._show_elapsed()
+        await panel.remove()
+        app._show_elapsed()
+        await pilot.pause()
+
+        assert app.loading and app.return_code is None
+        pending.cancel()
+
+
 # The command line, in a real terminal.
 
 

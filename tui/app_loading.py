@@ -79,8 +79,9 @@ class BackgroundLoad:
 
     def _show_elapsed(self) -> None:
         pending = self._pending
-        if pending is not None:
-            panel = self.query_one(LoadingPanel)
+        if pending is None:
+            return
+        for panel in self.query(LoadingPanel):
             panel.show_progress(pending.elapsed, pending.progress())
 
     @work(thread=True, exclusive=True, group="loading", exit_on_error=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.widgets import ProgressBar, Static
 
 from tui.text import safe_text
@@ -55,9 +56,19 @@ class LoadingPanel(Vertical):
         yield Static(Content("0.0 s · q quits"), id="loading-time")
 
     def show_progress(self, seconds: float, share: float | None) -> None:
-        """Show how long the reading has taken and, when known, how far it got."""
+        """Show how long the reading has taken and, when known, how far it got.
+
+        Nothing changes once the panel's lines are gone: a timer may still
+        ask while the explorer is being taken down.
+        """
+        try:
+            bar = self.query_one(ProgressBar)
+            time_line = self.query_one("#loading-time", Static)
+        except NoMatches:
+            return
+
         line = f"{seconds:.1f} s · q quits"
         if share is not None:
-            self.query_one(ProgressBar).update(total=1.0, progress=share)
+            bar.update(total=1.0, progress=share)
             line = f"{size_text(int(share * self._file_size))} read · {line}"
-        self.query_one("#loading-time", Static).update(Content(line))
+        time_line.update(Content(line))
