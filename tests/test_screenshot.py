@@ -49,6 +49,20 @@ def test_screenshot_window_is_titled_heatlens(first_shot: str) -> None:
     assert titles == ["heatlens"]
 
 
+def test_a_matrix_scanned_in_a_worker_is_shot_with_its_findings(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "large.svg"
+    large = str(ROOT / "sample_data" / "large_accuracy.csv")
+
+    code = main(["screenshot", large, "-o", str(out), "--size", "120x36"])
+
+    shown = out.read_text(encoding="utf-8").replace("&#160;", " ")
+    assert code == 0
+    assert "2 anomalies" in shown
+    assert "Looking for anomalies" not in shown
+
+
 def test_same_input_gives_the_same_screenshot(tmp_path: Path, first_shot: str) -> None:
     assert _shot(tmp_path) == first_shot
 

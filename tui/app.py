@@ -193,7 +193,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         to start by itself; kept for the rest of the session."""
         self._scan_started = 0.0
         self._scan_clock: Timer | None = None
-        self._painted = False
+        self.first_frame_drawn = False
         """Whether the first frame has been drawn; until then no scan runs."""
         self._scan_waiting = False
         self.show_sidebar: bool | None = None
@@ -353,7 +353,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         modules' import), and a large one's worker would compete with the
         drawing; the sidebar says it is looking meanwhile.
         """
-        self._painted = True
+        self.first_frame_drawn = True
         if self._scan_waiting:
             self._scan_waiting = False
             self.find_anomalies()
@@ -435,7 +435,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         self._detection += 1
         view = self.view
         cells = view.content.values.size
-        if cells <= AT_ONCE_CELLS and self._painted:
+        if cells <= AT_ONCE_CELLS and self.first_frame_drawn:
             self._found = self._scan_now(view)
             self._show_anomalies()
             return
@@ -445,7 +445,7 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             self.anomaly_list.show_not_scanned(cells)
         else:
             self.anomaly_list.show_pending()
-            if self._painted:
+            if self.first_frame_drawn:
                 self._start_scan_clock()
                 self.call_after_refresh(
                     self._detect, self._detection, view, self.sensitivity

@@ -16,15 +16,18 @@ from textual.keys import REPLACED_KEYS, Keys, key_to_character
 from tui.errors import InputError
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.pilot import Pilot
 
+    from tui.app import HeatlensApp
     from tui.colour_mode import ColourMode
     from tui.matrix import Matrix
     from tui.scale import ColourScale
 
 SCREENSHOT_TITLE = "heatlens"
 """The title written into every screenshot's window frame."""
+
+FIRST_FRAME_PAUSES = 100
+"""Pauses of 10 ms at most to wait for the explorer's first frame."""
 
 _MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 _NAMED_KEYS = frozenset(key.value.rpartition("+")[2] for key in Keys)
@@ -69,7 +72,7 @@ def key_names(keys: Iterable[str]) -> list[str]:
     return [key_name(key) for key in keys]
 
 
-async def _run(app: App, size: tuple[int, int], keys: Sequence[str]) -> str:
+async def _run(app: HeatlensApp, size: tuple[int, int], keys: Sequence[str]) -> str:
     async with app.run_test(size=size) as pilot:
         await _settle(app, pilot)
         for key in keys:
@@ -78,8 +81,16 @@ async def _run(app: App, size: tuple[int, int], keys: Sequence[str]) -> str:
         return app.export_screenshot(title=SCREENSHOT_TITLE)
 
 
-async def _settle(app: App, pilot: Pilot) -> None:
-    """Wait until every worker (detection above all) is done and drawn."""
+async def _settle(app: HeatlensApp, pilot: Pilot) -> None:
+    """Wait until every worker (detection above all) is done and drawn.
+
+    The first scan starts only once the first frame is drawn, so that comes
+    first (within a limit: a screen that never draws is shot as it is).
+    """
+    for _ in range(FIRST_FRAME_PAUSES):
+        if app.first_frame_drawn:
+            break
+        await pilot.pause(0.01)
     await app.workers.wait_for_complete()
     await pilot.pause()
     await app.workers.wait_for_complete()
