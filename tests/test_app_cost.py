@@ -3,21 +3,11 @@ and lines it does not repaint."""
 
 from __future__ import annotations
 
-import fcntl
-import os
-import pty
-import select
-import struct
-import subprocess
-import sys
-import termios
-import time
-from pathlib import Path
-
 import numpy as np
 import pytest
 from textual.geometry import Region
 
+from tests.terminal import run_in_terminal
 from tui import app as app_module
 from tui.matrix import Matrix, release_pages
 from tui.scale import ColourScale
@@ -25,8 +15,6 @@ from tui.view import Inputs, ViewSettings, build_view
 from tui.widgets import inspector as inspector_module
 from tui.widgets.anomaly_list import AnomalyList, not_scanned_content
 from tui.widgets.inspector import CellStatistics, Inspector
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -173,45 +161,8 @@ async def test_a_move_repaints_only_changed_lines_up_to_their_last_change(
         assert max(region.width for region in repainted) < width
 
 
-def explore_in_terminal(until: bytes, size: tuple[int, int] = (120, 40)) -> bytes:
-    """Everything the explorer writes to a real terminal on the sample until
-    `until` has been written; then `q` ends it."""
-    main_side, terminal = pty.openpty()
-    cols, rows = size
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
-    for name in ("NO_COLOR", "HEATLENS_COLOR"):
-        env.pop(name, None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui"],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        cwd=ROOT,
-        env=env,
-    )
-    os.close(terminal)
-    written = b""
-    deadline = time.monotonic() + 30
-    while until not in written and time.monotonic() < deadline:
-        if select.select([main_side], [], [], 0.1)[0]:
-            written += os.read(main_side, 65536)
-    os.write(main_side, b"q")
-    while process.poll() is None and time.monotonic() < deadline:
-        if select.select([main_side], [], [], 0.1)[0]:
-            try:
-                written += os.read(main_side, 65536)
-            except OSError:
-                break
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    os.close(main_side)
-    return written
-
-
 def test_the_first_screen_is_written_once():
-    written = explore_in_terminal(until=b"1 anomaly")
+    _, written = run_in_terminal(keys=b"q", after=b"1 anomaly")
 
     assert b"1 anomaly" in written
     assert written.count(b"truecolor") == 1

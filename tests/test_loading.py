@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import select
 import subprocess
 import sys
 import threading
@@ -16,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.terminal import run_in_terminal
 from tui import loading
 from tui.colour_mode import ColourMode
 from tui.errors import InputError
@@ -345,58 +344,6 @@ async def test_the_reading_time_can_be_told_while_the_panel_is_taken_down():
 
 
 # The command line, in a real terminal.
-
-
-def run_in_terminal(*arguments: str, keys: bytes = b"", timeout: float = 30):
-    """Run `heatlens ARGUMENTS` in a pseudo-terminal; press `keys` once it reads.
-
-    Textual draws on standard error, so that goes to the terminal too.
-
-    Returns:
-        The exit code and everything written to the terminal.
-    """
-    main_side, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tui", *arguments],
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        cwd=ROOT,
-        env={**os.environ, "TERM": "xterm-256color"},
-    )
-    os.close(terminal)
-    written = b""
-    deadline = time.monotonic() + timeout
-    while process.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([main_side], [], [], 0.1)
-        if ready:
-            try:
-                written += os.read(main_side, 65536)
-            except OSError:
-                break
-            if keys and b"Reading" in written:
-                os.write(main_side, keys)
-                keys = b""
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    written += drain(main_side)
-    os.close(main_side)
-    return process.returncode, written
-
-
-def drain(terminal: int) -> bytes:
-    """What the terminal still holds after the process ended."""
-    rest = b""
-    while select.select([terminal], [], [], 0.05)[0]:
-        try:
-            chunk = os.read(terminal, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        rest += chunk
-    return rest
 
 
 def big_csv(folder: Path, last: str = "0.5", size: int = 1) -> Path:
