@@ -3,18 +3,24 @@ and lines it does not repaint."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from textual.geometry import Region
 
 from tests.terminal import run_in_terminal
 from tui import app as app_module
+from tui.loaders import load
 from tui.matrix import Matrix, release_pages
 from tui.scale import ColourScale
 from tui.view import Inputs, ViewSettings, build_view
 from tui.widgets import inspector as inspector_module
 from tui.widgets.anomaly_list import AnomalyList, not_scanned_content
+from tui.widgets.heatmap import Heatmap
 from tui.widgets.inspector import CellStatistics, Inspector
+
+SAMPLES = Path(__file__).parent.parent / "sample_data"
 
 
 @pytest.fixture
@@ -188,3 +194,69 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(make_app, settle)
         assert rebuilt["n"] not in keys
         assert rebuilt["n"].has_class("-disabled")
         assert not rebuilt["q"].has_class("-disabled")
+
+
+async def test_the_footer_has_its_keys_in_the_first_layout(make_app, monkeypatch):
+    app = make_app()
+    keys_when_ready: list[int] = []
+    ready = type(app).on_ready
+
+    def count_keys_then_go_on(self) -> None:
+        keys_when_ready.append(len(self.query("FooterKey")))
+        ready(self)
+
+    monkeypatch.setattr(type(app), "on_ready", count_keys_then_go_on)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+    assert keys_when_ready[0] > 0
+
+
+@pytest.mark.parametrize("name", ["digits_accuracy.json", "large_accuracy.csv"])
+async def test_each_grid_line_is_drawn_once_while_the_explorer_starts(
+    make_app, settle, monkeypatch, name
+):
+    app = make_app(load(str(SAMPLES / name)))
+    drawn: list[int] = []
+    draw_row = Heatmap._render_row
+    monkeypatch.setattr(
+        Heatmap,
+        "_render_row",
+        lambda self, row, *rest: drawn.append(row) or draw_row(self, row, *rest),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        marked = {anomaly.row for anomaly in app.anomalies}
+    assert marked
+    drawn_again = {row for row in drawn if drawn.count(row) > 1}
+    assert len(set(drawn)) > 20
+    assert drawn_again <= marked
+
+
+async def test_the_grid_is_drawn_again_when_the_theme_changes_not_on_focus(
+    make_app, settle, monkeypatch
+):
+    app = make_app()
+    drawn: list[int] = []
+    draw_row = Heatmap._render_row
+    monkeypatch.setattr(
+        Heatmap,
+        "_render_row",
+        lambda self, row, *rest: drawn.append(row) or draw_row(self, row, *rest),
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        drawn.clear()
+
+        await pilot.hover("#heatmap", offset=(1, 1))
+        app.query_one(Inspector).focus()
+        app.heatmap.focus()
+        await settle(pilot)
+
+        assert drawn == []
+
+        app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+        await settle(pilot)
+
+        assert set(drawn) >= set(range(app.matrix.n_rows))

@@ -332,7 +332,6 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
             return
         self._holding_paints = False
         self.screen.refresh()
-        self.call_after_refresh(self._first_frame_drawn)
 
     def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
         """Write a frame to the terminal, unless paints are being held.
@@ -345,6 +344,9 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         if self._holding_paints:
             return
         super()._display(screen, renderable)
+        if renderable is not None and not self.first_frame_drawn:
+            self.first_frame_drawn = True
+            self.call_later(self._first_frame_drawn)
 
     def _first_frame_drawn(self) -> None:
         """Start the first anomaly scan, now that the reader sees the matrix.
@@ -353,7 +355,6 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         modules' import), and a large one's worker would compete with the
         drawing; the sidebar says it is looking meanwhile.
         """
-        self.first_frame_drawn = True
         if self._scan_waiting:
             self._scan_waiting = False
             self.find_anomalies()

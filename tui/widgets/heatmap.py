@@ -167,6 +167,8 @@ class Heatmap(ScrollView, can_focus=True):
         self._lines: LRUCache[tuple, Strip] = LRUCache(1024)
         self._overview = Overview(self)
         self._fits = True
+        self._drawn_in: LabelStyles | None = None
+        """The label styles the cached lines were drawn in."""
         self._take_matrix(matrix)
         self.set_reactive(Heatmap.cell_width, self._default_width)
         self._update_virtual_size()
@@ -276,29 +278,21 @@ class Heatmap(ScrollView, can_focus=True):
 
     def _invalidate(self) -> None:
         """Forget every rendered line and repaint the whole widget."""
-        self._generation += 1
-        self._lines.clear()
+        self._forget_lines()
         self._update_virtual_size()
         self.refresh()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
+    def _forget_lines(self) -> None:
         self._generation += 1
         self._lines.clear()
 
     def _update_virtual_size(self) -> None:
-        rows, cols = self._matrix.shape
-        width, height = self.size
-        fits = rows + 2 <= height and self.label_width + cols * self.cell_width <= width
-        if fits != self._fits:
-            # The header shows the position line only when the view is partial.
-            self._fits = fits
-            self._generation += 1
-            self._lines.clear()
+        if self._fit_to_size():
             self.refresh()
         if self._overview.is_on:
             self.virtual_size = self._overview.virtual_size()
             return
+        rows, cols = self._matrix.shape
         self.virtual_size = Size(
             self.label_width + cols * self.cell_width, self.header_height + rows
         )
@@ -533,6 +527,35 @@ class Heatmap(ScrollView, can_focus=True):
             f"rows {first_row}–{last_row} / {rows} · "
             f"cols {first}–{max(first, last - 1)} / {cols}"
         )
+
+    def _fit_to_size(self) -> bool:
+        """Note whether the whole matrix fits the grid's size; True if that changed.
+
+        The header shows the position line only when the view is partial.
+        """
+        rows, cols = self._matrix.shape
+        width, height = self.size
+        fits = rows + 2 <= height and self.label_width + cols * self.cell_width <= width
+        if fits == self._fits:
+            return False
+        self._fits = fits
+        self._forget_lines()
+        return True
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The first layout gives the grid its size before the Resize event
+        # says so: drawing for that size now spares drawing it all again.
+        self._fit_to_size()
+
+        # Textual restyles a widget whenever its focus, hover or the theme
+        # change; the cached lines are drawn again only if the styles they
+        # were drawn in did change.
+        labels = LabelStyles.of(self)
+        if labels != self._drawn_in:
+            self._drawn_in = labels
+            self._forget_lines()
+
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         if self._overview.is_on:

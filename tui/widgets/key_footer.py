@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 
 class KeyFooter(Footer):
@@ -31,3 +36,14 @@ class KeyFooter(Footer):
             for key, active in self.screen.active_bindings.items()
             if active.binding.show
         )
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Rebuild as soon as the keys may have changed, not after a refresh.
+
+        Textual's footer waits for the next refresh, so the explorer's first
+        layout had no keys in its footer and the screen was laid out again
+        for them before it could be drawn.
+        """
+        self._bindings_ready = True
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self.call_next(self.recompose)
