@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -214,3 +215,22 @@ def test_a_legend_wider_than_the_largest_float():
         assert values[-1] == 1.7e308 and np.all(np.diff(values) > 0)
         assert len(tick_labels(scale)) == len(scale.ticks())
         assert "-1e308" in line and len(line) == 30
+
+
+@pytest.mark.parametrize("normalisation", ["none", "row", "column", "total"])
+def test_the_commands_warn_of_nothing(edge_file, tmp_path, capfd, normalisation):
+    """Sums that overflow are shown as they are, not warned about."""
+    source = str(edge_file)
+    shares = ["--normalize", normalisation]
+
+    with warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        codes = [
+            main(["anomalies", source, *shares]),
+            main(["export", source, "-o", str(tmp_path / "f.svg"), *shares]),
+            main(["screenshot", source, "-o", str(tmp_path / "s.svg"), *shares]),
+        ]
+
+    assert codes == [0, 0, 0]
+    assert [str(warning.message) for warning in warned] == []
+    assert capfd.readouterr().err == ""

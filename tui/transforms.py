@@ -44,12 +44,13 @@ def normalise(matrix: Matrix, how: str) -> Matrix:
         return matrix
 
     values = np.asarray(matrix.values, dtype=np.float64)
-    if how == "row":
-        sums = np.nansum(values, axis=1, keepdims=True)
-    elif how == "column":
-        sums = np.nansum(values, axis=0, keepdims=True)
-    else:
-        sums = np.array(np.nansum(values))
+    with np.errstate(over="ignore", invalid="ignore"):
+        if how == "row":
+            sums = np.nansum(values, axis=1, keepdims=True)
+        elif how == "column":
+            sums = np.nansum(values, axis=0, keepdims=True)
+        else:
+            sums = np.array(np.nansum(values))
 
     usable = np.isfinite(sums) & (sums != 0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -89,9 +90,14 @@ def margins(matrix: Matrix) -> Margins:
     """Row and column totals, and recall, precision and accuracy if square."""
     values = np.asarray(matrix.values, dtype=np.float64)
     present = ~np.isnan(values)
-    row_totals = _totals(values, present, axis=1)
-    col_totals = _totals(values, present, axis=0)
-    total = float(np.nansum(values)) if present.any() else math.nan
+
+    # Counts near the float limit add up to infinity, which the margins
+    # show as it is; the overflow is no news to warn about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        row_totals = _totals(values, present, axis=1)
+        col_totals = _totals(values, present, axis=0)
+        total = float(np.nansum(values)) if present.any() else math.nan
+        diagonal_sum = np.nansum(np.diagonal(values)) if matrix.is_square else 0.0
 
     if not matrix.is_square:
         return Margins(row_totals, col_totals, total, None, None, None)
@@ -99,7 +105,7 @@ def margins(matrix: Matrix) -> Margins:
     diagonal = np.diagonal(values)
     recall = _ratio(diagonal, row_totals)
     precision = _ratio(diagonal, col_totals)
-    accuracy = float(_ratio(np.array(np.nansum(diagonal)), np.array(total)))
+    accuracy = float(_ratio(np.array(diagonal_sum), np.array(total)))
     return Margins(row_totals, col_totals, total, recall, precision, accuracy)
 
 
