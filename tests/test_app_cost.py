@@ -212,18 +212,24 @@ async def test_the_footer_has_its_keys_in_the_first_layout(make_app, monkeypatch
     assert keys_when_ready[0] > 0
 
 
-@pytest.mark.parametrize("name", ["digits_accuracy.json", "large_accuracy.csv"])
-async def test_each_grid_line_is_drawn_once_while_the_explorer_starts(
-    make_app, settle, monkeypatch, name
-):
-    app = make_app(load(str(SAMPLES / name)))
-    drawn: list[int] = []
+@pytest.fixture
+def drawn(monkeypatch) -> list[int]:
+    """The matrix rows the grid draws from now on, in order, repeats kept."""
+    rows: list[int] = []
     draw_row = Heatmap._render_row
     monkeypatch.setattr(
         Heatmap,
         "_render_row",
-        lambda self, row, *rest: drawn.append(row) or draw_row(self, row, *rest),
+        lambda self, row, *rest: rows.append(row) or draw_row(self, row, *rest),
     )
+    return rows
+
+
+@pytest.mark.parametrize("name", ["digits_accuracy.json", "large_accuracy.csv"])
+async def test_each_grid_line_is_drawn_once_while_the_explorer_starts(
+    make_app, settle, drawn, name
+):
+    app = make_app(load(str(SAMPLES / name)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
 
@@ -235,16 +241,9 @@ async def test_each_grid_line_is_drawn_once_while_the_explorer_starts(
 
 
 async def test_the_grid_is_drawn_again_when_the_theme_changes_not_on_focus(
-    make_app, settle, monkeypatch
+    make_app, settle, drawn
 ):
     app = make_app()
-    drawn: list[int] = []
-    draw_row = Heatmap._render_row
-    monkeypatch.setattr(
-        Heatmap,
-        "_render_row",
-        lambda self, row, *rest: drawn.append(row) or draw_row(self, row, *rest),
-    )
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         drawn.clear()
