@@ -339,7 +339,10 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         This is where Textual hands every frame to the terminal. Textual's
         own `batch_update` would hold back the layouts as well, and these
         would then be written as a frame of their own just before the whole
-        screen; dropping frames here lets the layouts settle unseen.
+        screen; dropping frames here lets the layouts settle unseen. The
+        first frame handed on is what lets the first scan start: a
+        refresh's callbacks can run before anything is drawn (Textual skips
+        drawing while a widget rebuilds itself).
         """
         if self._holding_paints:
             return
