@@ -130,7 +130,13 @@ class Session:
         deadline = time.perf_counter() + timeout
         while not any(one in self.output for one in markers):
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"no {marker!r} within {timeout} s")
+                ended, status = os.waitpid(self.pid, os.WNOHANG)
+                state = f"ended with status {status}" if ended else "still running"
+                tail = bytes(self.output[-400:])
+                raise TimeoutError(
+                    f"no {marker!r} within {timeout} s; the process {state};"
+                    f" its last output: {tail!r}"
+                )
             self.read(0.05)
         return time.perf_counter() - self.started
 
