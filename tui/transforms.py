@@ -44,13 +44,12 @@ def normalise(matrix: Matrix, how: str) -> Matrix:
         return matrix
 
     values = np.asarray(matrix.values, dtype=np.float64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        if how == "row":
-            sums = np.nansum(values, axis=1, keepdims=True)
-        elif how == "column":
-            sums = np.nansum(values, axis=0, keepdims=True)
-        else:
-            sums = np.array(np.nansum(values))
+    if how == "row":
+        sums = _sum(values, axis=1, keepdims=True)
+    elif how == "column":
+        sums = _sum(values, axis=0, keepdims=True)
+    else:
+        sums = np.array(_sum(values))
 
     usable = np.isfinite(sums) & (sums != 0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -90,14 +89,9 @@ def margins(matrix: Matrix) -> Margins:
     """Row and column totals, and recall, precision and accuracy if square."""
     values = np.asarray(matrix.values, dtype=np.float64)
     present = ~np.isnan(values)
-
-    # Counts near the float limit add up to infinity, which the margins
-    # show as it is; the overflow is no news to warn about.
-    with np.errstate(over="ignore", invalid="ignore"):
-        row_totals = _totals(values, present, axis=1)
-        col_totals = _totals(values, present, axis=0)
-        total = float(np.nansum(values)) if present.any() else math.nan
-        diagonal_sum = np.nansum(np.diagonal(values)) if matrix.is_square else 0.0
+    row_totals = _totals(values, present, axis=1)
+    col_totals = _totals(values, present, axis=0)
+    total = float(_sum(values)) if present.any() else math.nan
 
     if not matrix.is_square:
         return Margins(row_totals, col_totals, total, None, None, None)
@@ -105,12 +99,22 @@ def margins(matrix: Matrix) -> Margins:
     diagonal = np.diagonal(values)
     recall = _ratio(diagonal, row_totals)
     precision = _ratio(diagonal, col_totals)
-    accuracy = float(_ratio(np.array(diagonal_sum), np.array(total)))
+    accuracy = float(_ratio(np.array(_sum(diagonal)), np.array(total)))
     return Margins(row_totals, col_totals, total, recall, precision, accuracy)
 
 
+def _sum(values: np.ndarray, **options: int | bool) -> np.ndarray:
+    """The sum of the present values, quietly infinite when it overflows.
+
+    Counts near the float limit add up to infinity, which is shown as it is
+    (and leaves shares of it missing); the overflow is no news to warn about.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.nansum(values, **options)
+
+
 def _totals(values: np.ndarray, present: np.ndarray, axis: int) -> np.ndarray:
-    sums = np.nansum(values, axis=axis)
+    sums = _sum(values, axis=axis)
     return np.where(present.any(axis=axis), sums, np.nan)
 
 
