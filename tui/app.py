@@ -349,9 +349,9 @@ class HeatlensApp(BackgroundLoad, LiveReload, FileExports, App[int]):
         super()._display(screen, renderable)
         if renderable is not None and not self.first_frame_drawn:
             self.first_frame_drawn = True
-            self.call_later(self._first_frame_drawn)
+            self.call_later(self._start_waiting_scan)
 
-    def _first_frame_drawn(self) -> None:
+    def _start_waiting_scan(self) -> None:
         """Start the first anomaly scan, now that the reader sees the matrix.
 
         Even a small matrix's scan takes tens of milliseconds (and its
